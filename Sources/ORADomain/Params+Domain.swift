@@ -1,0 +1,32 @@
+// Params readers for the domain's own value types.
+
+import ORAProtocol
+
+extension Params {
+    public func date(_ key: String) throws(RPCError) -> BusinessDate? {
+        guard let text = try string(key, maxLength: 64) else { return nil }
+        guard let date = BusinessDate(iso: text) else {
+            throw .invalidParams(pointer(key), "must be a real calendar date YYYY-MM-DD, got \"\(text)\"")
+        }
+        return date
+    }
+
+    public func requiredDate(_ key: String) throws(RPCError) -> BusinessDate {
+        guard let d = try date(key) else { throw .invalidParams(pointer(key), "is required") }
+        return d
+    }
+
+    /// A SKU or lot code: ASCII digits only, as the parser produces them.
+    public func code(_ key: String) throws(RPCError) -> String? {
+        guard let s = try string(key, maxLength: 64) else { return nil }
+        guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw .invalidParams(pointer(key), "must be ASCII digits, got \"\(s)\"")
+        }
+        return s
+    }
+
+    public func requiredCode(_ key: String) throws(RPCError) -> String {
+        guard let c = try code(key) else { throw .invalidParams(pointer(key), "is required") }
+        return c
+    }
+}

@@ -1,0 +1,108 @@
+// recordShipment's request as the domain sees it: validated params, every SKU parsed, and the
+// order's lines merged so one order never holds the same SKU and lot twice.
+
+import ORAProtocol
+
+/// One stored line of an order: identified by SKU and lot, keeping the first spelling it arrived in.
+public struct OrderLine: Sendable, Equatable {
+    public let key: SkuLotKey
+    public let raw: String
+    public var quantity: Int64
+
+    public init(key: SkuLotKey, raw: String, quantity: Int64) {
+        self.key = key
+        self.raw = raw
+        self.quantity = quantity
+    }
+
+    public var auditJSON: JSON { ["sku": .string(raw), "quantity": .int(quantity)] }
+}
+
+public enum OrderLines {
+    /// Adds together lines naming the same SKU and lot, in any spelling; order of first appearance
+    /// and the first spelling are kept. (An order shipped in boxes is the boxes' items concatenated.)
+    public static func merge(_ items: [(ParsedSku, Int64)]) -> [OrderLine] {
+        var lines: [OrderLine] = []
+        var position: [SkuLotKey: Int] = [:]
+        for (parsed, quantity) in items {
+            guard let key = parsed.key else { continue }
+            if let i = position[key] {
+                lines[i].quantity += quantity
+            } else {
+                position[key] = lines.count
+                lines.append(OrderLine(key: key, raw: parsed.raw, quantity: quantity))
+            }
+        }
+        return lines
+    }
+}
+
+public struct RecordShipmentRequest: Sendable {
+    public struct Item: Sendable {
+        public let sku: String
+        public let parsed: ParsedSku
+        public let quantity: Int64
+    }
+
+    public static let maxQuantity: Int64 = 1_000_000
+    public static let maxItems = 10_000
+    public static let parameterNames: Set<String> = ["orderNumber", "shipDate", "items", "backfill", "source", "external"]
+
+    public let orderNumber: String
+    public let shipDate: BusinessDate
+    public let items: [Item]
+    public let backfill: Bool
+    public let source: String?
+    public let external: Bool
+
+    public init(orderNumber: String, shipDate: BusinessDate, items: [Item], backfill: Bool = false,
+                source: String? = nil, external: Bool = false) {
+        self.orderNumber = orderNumber
+        self.shipDate = shipDate
+        self.items = items
+        self.backfill = backfill
+        self.source = source
+        self.external = external
+    }
+
+    /// Checks the shape of every field; SKU text is parsed but an unparseable one is not an
+    /// error here (it is refused later with -32002 and quarantined).
+    public init(params: JSON?) throws(RPCError) {
+        let p = try Params(params, allowed: Self.parameterNames)
+        orderNumber = try p.requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+        if orderNumber.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw .invalidParams("/orderNumber", "must not contain control characters")
+        }
+        shipDate = try p.requiredDate("shipDate")
+        let rawItems = try p.requiredArray("items")
+        if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
+        if rawItems.count > Self.maxItems { throw .invalidParams("/items", "must hold at most \(Self.maxItems) items") }
+        var items: [Item] = []
+        items.reserveCapacity(rawItems.count)
+        for (i, raw) in rawItems.enumerated() {
+            let item = try Params(nested: raw, path: "/items/\(i)", allowed: ["sku", "quantity"])
+            let sku = try item.requiredString("sku", maxLength: 200)
+            let quantity = try item.requiredInt("quantity", in: 1...Self.maxQuantity)
+            items.append(Item(sku: sku, parsed: SkuParser.parse(sku), quantity: quantity))
+        }
+        self.items = items
+        backfill = try p.bool("backfill") ?? false
+        source = try p.string("source", maxLength: 100)
+        external = try p.bool("external") ?? false
+    }
+
+    /// Items whose SKU text does not parse, as `data.items` of the -32002 refusal.
+    public var invalidItems: [JSON] {
+        items.enumerated().compactMap { i, item in
+            guard let error = item.parsed.error else { return nil }
+            return ["index": .int(i), "sku": .string(item.sku), "error": .string(error)]
+        }
+    }
+
+    public var lines: [OrderLine] { OrderLines.merge(items.map { ($0.parsed, $0.quantity) }) }
+
+    public var baseSkus: [String] {
+        var seen = Set<String>()
+        return items.compactMap { $0.parsed.baseSku }.filter { seen.insert($0).inserted }
+    }
+}

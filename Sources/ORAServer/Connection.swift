@@ -1,0 +1,285 @@
+// One client connection on the loop thread: bytes in, lines framed, requests dispatched, replies
+// written back in request order.
+//
+//   onRead -> framer -> handleLine -> RPCDecoder -> dispatch -> (loop | reader | writer)
+//   completions (mailbox) -> replies.fill -> flush -> uv_write -> onWrite
+//
+// (1) Reading stops while the connection has `maxInFlight` unanswered requests or `maxOutputBytes`
+//     of unsent replies, and resumes at half of each: a client that never reads costs a bounded
+//     amount of memory and never slows anyone else.
+// (2) Requests of one connection take effect in the order sent: consecutive writes go to the
+//     writer together (it runs them in order), consecutive reads run side by side, but a read waits
+//     for the connection's earlier writes to commit and a write for its earlier reads to finish.
+//     So "record, then list" pipelined on one connection always lists the record.
+// (3) The memory of the handle and of this object is released only in `onClose`.
+
+import CLibUV
+import DequeModule
+import Foundation
+import ORAProtocol
+
+final class Connection {
+    let id: UInt64
+    let handle: UnsafeMutableRawPointer
+    unowned let server: Server
+    private var framer: LineFramer
+    private var replies = ResponseQueue()
+    private var unsentBytes = 0
+    private var reading = false
+    private var closing = false
+    /// No more requests are taken; close once every reply is written.
+    private var draining = false
+    var authenticated: Bool
+    /// Jobs that must wait for the opposite kind of job to finish first (see (2)).
+    private var held = Deque<QueuedJob>()
+    private var readsInFlight = 0
+    private var writesInFlight = 0
+
+    var stream: UnsafeMutablePointer<uv_stream_t> { ora_stream(handle) }
+
+    init(id: UInt64, handle: UnsafeMutableRawPointer, server: Server) {
+        self.id = id
+        self.handle = handle
+        self.server = server
+        framer = LineFramer(maxLineBytes: server.config.maxLineBytes)
+        authenticated = server.config.token == nil
+    }
+
+    // MARK: - Reading
+
+    func startReading() {
+        guard !reading, !closing, !draining else { return }
+        reading = uv_read_start(stream, onAlloc, onRead) == 0
+    }
+
+    func stopReading() {
+        guard reading else { return }
+        uv_read_stop(stream)
+        reading = false
+    }
+
+    private var isBackedUp: Bool {
+        replies.pendingCount >= server.config.maxInFlight || unsentBytes >= server.config.maxOutputBytes
+    }
+
+    private var hasDrained: Bool {
+        replies.pendingCount <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2
+    }
+
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        framer.append(bytes)
+        processLines()
+    }
+
+    /// The peer closed its side: answer what it sent, then close.
+    func peerFinished() {
+        stopReading()
+        draining = true
+        closeIfDone()
+    }
+
+    private func processLines() {
+        while !draining && !isBackedUp, let frame = framer.next() {
+            switch frame {
+            case .tooLong:
+                let seq = replies.reserve()
+                replies.fill(seq, part: nil, bytes: RPCResponse.failure(id: .null, error: .lineTooLong(limit: framer.maxLineBytes)))
+                server.logger.warning("connection \(id): request line over \(framer.maxLineBytes) bytes; closing it")
+                stopReading()
+                draining = true
+            case .line(let line):
+                server.stats.requests.add(1, ordering: .relaxed)
+                handleLine(line)
+            }
+        }
+        if isBackedUp { stopReading() }
+        flush()
+    }
+
+    // MARK: - Dispatch
+
+    private func handleLine(_ line: ArraySlice<UInt8>) {
+        switch RPCDecoder.decode(line: line, maxDepth: server.config.maxDepth, maxBatch: server.config.maxBatch) {
+        case .failure(let error):
+            let seq = replies.reserve()
+            replies.fill(seq, part: nil, bytes: RPCResponse.failure(id: .null, error: error))
+        case .single(let entry):
+            let seq = entry.isAnswered ? replies.reserve() : 0
+            server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: nil, id: id) }, from: self)
+        case .batch(let entries):
+            let seq = replies.reserveBatch(parts: entries.filter(\.isAnswered).count)
+            var part = 0
+            for entry in entries {
+                let index = entry.isAnswered ? part : nil
+                if entry.isAnswered { part += 1 }
+                server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: index, id: id) }, from: self)
+            }
+        }
+    }
+
+    /// A job for a reader or the writer: started now, or held behind the opposite kind.
+    func enqueue(_ job: QueuedJob) {
+        if held.isEmpty && canStart(job) { start(job) } else { held.append(job) }
+    }
+
+    private func canStart(_ job: QueuedJob) -> Bool {
+        switch job {
+        case .read: return writesInFlight == 0
+        case .write: return readsInFlight == 0
+        }
+    }
+
+    private func start(_ job: QueuedJob) {
+        guard server.submit(job) else {
+            let ticket = job.ticket
+            if let id = ticket.id {
+                replies.fill(ticket.seq, part: ticket.part,
+                             bytes: RPCResponse.failure(id: id, error: .overloaded(queueDepth: server.config.writeQueueDepth)))
+            }
+            return
+        }
+        switch job {
+        case .read: readsInFlight += 1
+        case .write: writesInFlight += 1
+        }
+    }
+
+    /// A reply for one of this connection's requests (on the loop thread).
+    func complete(_ ticket: Ticket, bytes: [UInt8]) {
+        switch ticket.worker {
+        case .reader?: readsInFlight -= 1
+        case .writer?: writesInFlight -= 1
+        case nil: break
+        }
+        if ticket.id != nil { replies.fill(ticket.seq, part: ticket.part, bytes: bytes) }
+        while let next = held.first, canStart(next) {
+            held.removeFirst()
+            start(next)
+        }
+    }
+
+    // MARK: - Writing
+
+    func flush() {
+        guard !closing else { return }
+        let out = replies.takeReady()
+        if !out.isEmpty {
+            let write = PendingWrite(out)
+            write.request.pointee.data = Unmanaged.passRetained(write).toOpaque()
+            var buffer = uv_buf_init(UnsafeMutableRawPointer(write.bytes).assumingMemoryBound(to: CChar.self), UInt32(write.count))
+            let rc = uv_write(write.request, stream, &buffer, 1, onWrite)
+            if rc < 0 {
+                Unmanaged<PendingWrite>.fromOpaque(write.request.pointee.data).release()
+                close()
+                return
+            }
+            unsentBytes += write.count
+        }
+        afterProgress()
+    }
+
+    func wrote(_ count: Int, status: Int32) {
+        unsentBytes -= count
+        if status < 0 { close(); return }
+        afterProgress()
+    }
+
+    /// Resumes a paused connection once it has drained, or closes a finished one.
+    private func afterProgress() {
+        if draining { closeIfDone(); return }
+        if !reading && !isBackedUp && hasDrained {
+            startReading()
+            if framer.bufferedBytes > 0 { processLines() }
+        }
+    }
+
+    private func closeIfDone() {
+        if replies.pendingCount == 0 && unsentBytes == 0 { close() }
+    }
+
+    // MARK: - Shutdown and close
+
+    /// SIGTERM: take no new requests; lines already received are answered `shutting_down`.
+    func beginShutdown() {
+        stopReading()
+        guard !draining else { closeIfDone(); return }
+        draining = true
+        while let frame = framer.next() {
+            guard case .line(let line) = frame else { break }
+            let refusal = RPCError.shuttingDown
+            switch RPCDecoder.decode(line: line) {
+            case .single(.request(let r)) where r.id != nil:
+                replies.fill(replies.reserve(), part: nil, bytes: RPCResponse.failure(id: r.id!, error: refusal))
+            case .batch(let entries):
+                let ids = entries.compactMap { entry -> RPCID? in if case .request(let r) = entry { return r.id }; return nil }
+                if !ids.isEmpty {
+                    replies.fill(replies.reserve(), part: nil, bytes: RPCResponse.batch(ids.map { RPCResponse.failure(id: $0, error: refusal) }))
+                }
+            default:
+                break
+            }
+        }
+        flush()
+    }
+
+    /// Sends one error line, then closes (a connection over the limit).
+    func refuse(_ reply: [UInt8]) {
+        replies.fill(replies.reserve(), part: nil, bytes: reply)
+        draining = true
+        flush()
+    }
+
+    func close() {
+        guard !closing else { return }
+        closing = true
+        stopReading()
+        uv_close(ora_handle(handle), onClose)
+    }
+
+    fileprivate func closed() {
+        server.connectionClosed(self)
+    }
+}
+
+extension RPCEntry {
+    /// Whether this entry gets a reply: everything but a notification.
+    var isAnswered: Bool {
+        if case .request(let r) = self { return r.id != nil }
+        return true
+    }
+}
+
+// MARK: - libuv callbacks (plain functions: C cannot capture context)
+
+private func connection(_ handle: UnsafeMutableRawPointer) -> Connection {
+    Unmanaged<Connection>.fromOpaque(ora_handle(handle).pointee.data).takeUnretainedValue()
+}
+
+private func onAlloc(_ handle: UnsafeMutablePointer<uv_handle_t>?, _ suggested: Int, _ buf: UnsafeMutablePointer<uv_buf_t>?) {
+    let server = connection(UnsafeMutableRawPointer(handle!)).server
+    buf!.pointee = uv_buf_init(server.readBuffer, UInt32(Server.readBufferSize))
+}
+
+private func onRead(_ stream: UnsafeMutablePointer<uv_stream_t>?, _ nread: Int, _ buf: UnsafePointer<uv_buf_t>?) {
+    let conn = connection(UnsafeMutableRawPointer(stream!))
+    if nread > 0 {
+        conn.received(UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
+    } else if nread == Int(UV_EOF.rawValue) {
+        conn.peerFinished()
+    } else if nread < 0 {
+        conn.close()
+    }
+}
+
+private func onWrite(_ request: UnsafeMutablePointer<uv_write_t>?, _ status: Int32) {
+    let write = Unmanaged<PendingWrite>.fromOpaque(request!.pointee.data).takeRetainedValue()
+    let conn = connection(UnsafeMutableRawPointer(request!.pointee.handle))
+    conn.wrote(write.count, status: status)
+}
+
+private func onClose(_ handle: UnsafeMutablePointer<uv_handle_t>?) {
+    let raw = UnsafeMutableRawPointer(handle!)
+    let conn = Unmanaged<Connection>.fromOpaque(handle!.pointee.data).takeRetainedValue()
+    conn.closed()
+    raw.deallocate()
+}

@@ -1,0 +1,55 @@
+// The method table: where a decoded request is dispatched.
+//
+// A handler runs on the loop thread and only checks params (cheap, so a bad request is refused
+// before it queues anywhere); it returns where the work happens:
+//   .answer  answered on the loop at once (parseSku)
+//   .read    run on a reader thread's snapshot (lists, shippedItems, validate, status)
+//   .write   run by the single writer inside the request's savepoint, answered after COMMIT
+
+import Foundation
+import ORAProtocol
+import ORADomain
+import ORAStore
+
+public enum ORAVersion {
+    public static let current = "0.1.0"
+}
+
+enum Execution: Sendable {
+    case answer(JSON)
+    case read(@Sendable (Store) throws -> JSON)
+    case write(@Sendable (Store, String) throws -> JSON)
+}
+
+struct MethodContext: Sendable {
+    let config: ServerConfig
+    let stats: Stats
+    let dateGuard: DateGuard
+
+    init(config: ServerConfig, stats: Stats) {
+        self.config = config
+        self.stats = stats
+        dateGuard = DateGuard(freshnessDays: config.freshnessDays)
+    }
+
+    func today() -> BusinessDate { BusinessDate.today(in: config.timeZone) }
+}
+
+typealias MethodHandler = @Sendable (JSON?, MethodContext) throws(RPCError) -> Execution
+
+enum Methods {
+    static let table: [String: MethodHandler] = [
+        "parseSku": parseSku,
+        "upsertSku": upsertSku,
+        "upsertLot": upsertLot,
+        "listSkus": listSkus,
+        "listLots": listLots,
+        "recordShipment": recordShipment,
+        "shippedItems": shippedItems,
+        "orderHistory": orderHistory,
+        "validate": validate,
+        "status": status,
+    ]
+
+    static var names: [String] { table.keys.sorted() }
+}

@@ -1,0 +1,74 @@
+// Reader threads, each with its own read-only connection: slow reads (validate, reports, paging)
+// run on a WAL snapshot here, so they never stall the writer or the loop.
+
+import Foundation
+import Logging
+import ORAProtocol
+import ORAStore
+
+struct ReadJob: Sendable {
+    let ticket: Ticket
+    let method: String
+    let work: @Sendable (Store) throws -> JSON
+}
+
+final class ReaderPool: Sendable {
+    let queue: WorkQueue<ReadJob>
+    private let mailbox: Mailbox
+    private let logger: Logger
+    private let finished: [DispatchSemaphore]
+
+    init(stores: [Store], queueDepth: Int, mailbox: Mailbox, logger: Logger) {
+        queue = WorkQueue(capacity: queueDepth)
+        self.mailbox = mailbox
+        self.logger = logger
+        finished = stores.map { _ in DispatchSemaphore(value: 0) }
+        for (i, store) in stores.enumerated() {
+            let handoff = Handoff(value: store)
+            let thread = Thread { [self] in
+                run(store: handoff.value)
+                finished[i].signal()
+            }
+            thread.name = "ora-reader-\(i)"
+            thread.start()
+        }
+    }
+
+    func submit(_ job: ReadJob) -> Bool { queue.push(job) }
+
+    func stop() {
+        queue.close()
+        finished.forEach { $0.wait() }
+    }
+
+    private func run(store: Store) {
+        while true {
+            let jobs = queue.popBatch(max: 1)
+            guard let job = jobs.first else { break }
+            let bytes: [UInt8]
+            do {
+                let result = try job.work(store)
+                bytes = job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
+            } catch let error as RPCError {
+                bytes = Writer.encode(ticket: job.ticket, error)
+            } catch {
+                logger.error("\(job.method) failed: \(error)")
+                bytes = Writer.encode(ticket: job.ticket, .internalError("\(error)"))
+            }
+            mailbox.post([Completion(ticket: job.ticket, bytes: bytes)])
+        }
+    }
+}
+
+/// A job for one of the worker threads.
+enum QueuedJob: Sendable {
+    case read(ReadJob)
+    case write(WriteJob)
+
+    var ticket: Ticket {
+        switch self {
+        case .read(let j): return j.ticket
+        case .write(let j): return j.ticket
+        }
+    }
+}

@@ -1,0 +1,325 @@
+// The server: owns the libuv loop, the listener, the connections, the writer and the readers.
+//
+//   init     lock the database, open the writer's and readers' connections, start their threads
+//   run      listen, log one line, uv_run until shutdown; returns the exit status
+//   SIGTERM  running -> draining (listener closed, connections answer what they have, then close)
+//            -> stopped (writer drains its queue, checkpoints the WAL; handles close; loop ends)
+
+import CLibUV
+import Foundation
+import Logging
+import ORAProtocol
+import ORAStore
+
+public final class Server {
+    enum State { case running, draining, stopped }
+
+    static let readBufferSize = 64 * 1024
+
+    let config: ServerConfig
+    let logger: Logger
+    let stats = Stats()
+    let context: MethodContext
+    let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Server.readBufferSize)
+
+    private let lock: DatabaseLock
+    private let loop: UnsafeMutablePointer<uv_loop_t>
+    private var mailbox: Mailbox!
+    private var writer: Writer!
+    private var readers: ReaderPool!
+    private var listener: UnsafeMutableRawPointer?
+    private var extraHandles: [UnsafeMutableRawPointer] = []
+    private var graceTimer: UnsafeMutableRawPointer?
+    private var connections: [UInt64: Connection] = [:]
+    private var nextConnectionID: UInt64 = 1
+    private var state = State.running
+    /// The address actually bound (port 0 becomes the port the kernel chose).
+    public private(set) var boundAddress: ListenAddress
+
+    public init(config: ServerConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        context = MethodContext(config: config, stats: stats)
+        boundAddress = config.listen
+        lock = try DatabaseLock(path: config.databasePath)
+        let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync)
+        let readerStores = try (0..<max(1, config.readers)).map { _ in try Store.openReader(path: config.databasePath) }
+
+        loop = .allocate(capacity: 1)
+        try UVError.check(uv_loop_init(loop), "uv_loop_init")
+        let async = UVHandles.allocate(UV_ASYNC)
+        try UVError.check(uv_async_init(loop, async.assumingMemoryBound(to: uv_async_t.self), onMailbox), "uv_async_init")
+        extraHandles.append(async)
+        mailbox = Mailbox(async: async.assumingMemoryBound(to: uv_async_t.self))
+        writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
+                        mailbox: mailbox, stats: stats, logger: logger)
+        readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, logger: logger)
+        ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        uv_loop_close(loop)
+        loop.deallocate()
+    }
+
+    /// Serves until SIGTERM or SIGINT; returns the process exit status.
+    public func run() throws -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try listen()
+        } catch {
+            stopWorkers()
+            closeLoopHandles()
+            uv_run(loop, UV_RUN_DEFAULT)
+            throw error
+        }
+        for signum in [SIGTERM, SIGINT] {
+            let handle = UVHandles.allocate(UV_SIGNAL)
+            let signal = handle.assumingMemoryBound(to: uv_signal_t.self)
+            uv_signal_init(loop, signal)
+            signal.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            uv_signal_start(signal, onSignal, signum)
+            extraHandles.append(handle)
+        }
+        logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
+        uv_run(loop, UV_RUN_DEFAULT)
+        logger.info("ora-server stopped cleanly")
+        return 0
+    }
+
+    // MARK: - Listening and accepting
+
+    private func listen() throws {
+        switch config.listen {
+        case .tcp(let host, let port):
+            let handle = UVHandles.allocate(UV_TCP)
+            listener = handle
+            uv_tcp_init(loop, handle.assumingMemoryBound(to: uv_tcp_t.self))
+            var storage = sockaddr_storage()
+            try Self.resolve(host: host, port: port, into: &storage)
+            try withUnsafePointer(to: &storage) { pointer in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { addr in
+                    try UVError.check(uv_tcp_bind(handle.assumingMemoryBound(to: uv_tcp_t.self), addr, 0), "cannot listen on \(config.listen)")
+                }
+            }
+            boundAddress = .tcp(host: host, port: try boundPort(handle))
+        case .unix(let path):
+            let handle = UVHandles.allocate(UV_NAMED_PIPE)
+            listener = handle
+            uv_pipe_init(loop, handle.assumingMemoryBound(to: uv_pipe_t.self), 0)
+            try Self.removeStaleSocket(path)
+            try UVError.check(uv_pipe_bind(handle.assumingMemoryBound(to: uv_pipe_t.self), path), "cannot listen on \(config.listen)")
+            try UVError.check(chmod(path, mode_t(config.socketMode)) == 0 ? 0 : -errno, "chmod \(path)")
+        }
+        ora_handle(listener!)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        try UVError.check(uv_listen(ora_stream(listener!), 511, onConnection), "cannot listen on \(config.listen)")
+    }
+
+    private static func resolve(host: String, port: Int, into storage: inout sockaddr_storage) throws {
+        let name = host == "localhost" ? "127.0.0.1" : host
+        let ok = withUnsafeMutablePointer(to: &storage) { pointer -> Bool in
+            if uv_ip4_addr(name, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in.self)) == 0 { return true }
+            return uv_ip6_addr(name, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in6.self)) == 0
+        }
+        guard ok else { throw UVError(code: Int32(UV_EINVAL.rawValue), context: "listen address \(host) is not an IPv4 or IPv6 address") }
+    }
+
+    private func boundPort(_ handle: UnsafeMutableRawPointer) throws -> Int {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        try withUnsafeMutablePointer(to: &storage) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { addr in
+                try UVError.check(uv_tcp_getsockname(handle.assumingMemoryBound(to: uv_tcp_t.self), addr, &length), "getsockname")
+            }
+        }
+        let port = storage.ss_family == sa_family_t(AF_INET6)
+            ? withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port } }
+            : withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port } }
+        return Int(UInt16(bigEndian: port))
+    }
+
+    /// A socket file left by a server that died is removed; a live one is not.
+    private static func removeStaleSocket(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw UVError(code: Int32(UV_EEXIST.rawValue), context: "\(path) exists and is not a socket")
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Foundation.close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+        }
+        let live = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+        }
+        if live { throw UVError(code: Int32(UV_EADDRINUSE.rawValue), context: "another server is listening on unix:\(path)") }
+        unlink(path)
+    }
+
+    fileprivate func accept() {
+        guard state == .running, let listener else { return }
+        let isPipe = if case .unix = config.listen { true } else { false }
+        let handle = UVHandles.allocate(isPipe ? UV_NAMED_PIPE : UV_TCP)
+        if isPipe {
+            uv_pipe_init(loop, handle.assumingMemoryBound(to: uv_pipe_t.self), 0)
+        } else {
+            uv_tcp_init(loop, handle.assumingMemoryBound(to: uv_tcp_t.self))
+            uv_tcp_nodelay(handle.assumingMemoryBound(to: uv_tcp_t.self), 1)
+        }
+        let conn = Connection(id: nextConnectionID, handle: handle, server: self)
+        nextConnectionID += 1
+        ora_handle(handle)!.pointee.data = Unmanaged.passRetained(conn).toOpaque()
+        connections[conn.id] = conn
+        stats.connections.add(1, ordering: .relaxed)
+        guard uv_accept(ora_stream(listener), ora_stream(handle)) == 0 else {
+            conn.close()
+            return
+        }
+        if connections.count > config.maxConnections {
+            logger.warning("refusing connection: \(config.maxConnections) connections already open")
+            let refusal = RPCError(code: -32011, reason: "too_many_connections",
+                                   message: "Server has \(config.maxConnections) connections open; try again later",
+                                   extra: [("limit", .int(config.maxConnections))])
+            conn.refuse(RPCResponse.failure(id: .null, error: refusal))
+            return
+        }
+        conn.startReading()
+    }
+
+    func connectionClosed(_ conn: Connection) {
+        connections[conn.id] = nil
+        stats.connections.subtract(1, ordering: .relaxed)
+        if state == .draining && connections.isEmpty { finishShutdown() }
+    }
+
+    // MARK: - Dispatch
+
+    /// Runs one request entry: answers it here, or queues it for a reader or the writer.
+    func dispatch(_ entry: RPCEntry, ticket makeTicket: (RPCID?) -> Ticket, from conn: Connection) {
+        let request: RPCRequest
+        switch entry {
+        case .invalid(let id, let error):
+            conn.complete(makeTicket(id), bytes: RPCResponse.failure(id: id, error: error))
+            return
+        case .request(let r):
+            request = r
+        }
+        let ticket = makeTicket(request.id)
+        func answer(_ error: RPCError) {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
+        }
+        guard let handler = Methods.table[request.method] else { return answer(.methodNotFound(request.method)) }
+        let execution: Execution
+        do {
+            execution = try handler(request.params, context)
+        } catch {
+            return answer(error)
+        }
+        switch execution {
+        case .answer(let result):
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: result)) }
+        case .read(let work):
+            var t = ticket
+            t.worker = .reader
+            conn.enqueue(.read(ReadJob(ticket: t, method: request.method, work: work)))
+        case .write(let work):
+            if state != .running { return answer(.shuttingDown) }
+            var t = ticket
+            t.worker = .writer
+            conn.enqueue(.write(WriteJob(ticket: t, method: request.method, work: work)))
+        }
+    }
+
+    /// Hands a job to its thread; false when that queue is full.
+    func submit(_ job: QueuedJob) -> Bool {
+        switch job {
+        case .read(let j): return readers.submit(j)
+        case .write(let j): return writer.submit(j)
+        }
+    }
+
+    fileprivate func deliverCompletions() {
+        var touched: [UInt64: Connection] = [:]
+        for completion in mailbox.drain() {
+            guard let conn = connections[completion.ticket.connection] else { continue }
+            conn.complete(completion.ticket, bytes: completion.bytes)
+            touched[conn.id] = conn
+        }
+        for conn in touched.values { conn.flush() }
+    }
+
+    // MARK: - Shutdown
+
+    fileprivate func beginShutdown(signal: Int32) {
+        guard state == .running else { return }
+        state = .draining
+        logger.info("signal \(signal): no longer accepting; answering \(connections.count) connection(s) and stopping")
+        if let listener {
+            UVHandles.close(listener)
+            if case .unix(let path) = config.listen { unlink(path) }
+        }
+        listener = nil
+        let timer = UVHandles.allocate(UV_TIMER)
+        uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
+        ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onGraceExpired, UInt64(config.shutdownGraceSeconds * 1000), 0)
+        graceTimer = timer
+        for conn in Array(connections.values) { conn.beginShutdown() }
+        if connections.isEmpty { finishShutdown() }
+    }
+
+    fileprivate func graceExpired() {
+        logger.warning("shutdown grace period over; closing \(connections.count) connection(s) that did not finish")
+        for conn in Array(connections.values) { conn.close() }
+    }
+
+    private func finishShutdown() {
+        guard state == .draining else { return }
+        state = .stopped
+        stopWorkers()
+        deliverCompletions()
+        if let graceTimer { UVHandles.close(graceTimer) }
+        graceTimer = nil
+        closeLoopHandles()
+    }
+
+    private func stopWorkers() {
+        writer.stop()
+        readers.stop()
+    }
+
+    private func closeLoopHandles() {
+        if let listener { UVHandles.close(listener) }
+        listener = nil
+        for handle in extraHandles { UVHandles.close(handle) }
+        extraHandles.removeAll()
+    }
+}
+
+// MARK: - libuv callbacks
+
+private func server(_ handle: UnsafeMutableRawPointer?) -> Server {
+    Unmanaged<Server>.fromOpaque(ora_handle(handle!)!.pointee.data).takeUnretainedValue()
+}
+
+private func onConnection(_ stream: UnsafeMutablePointer<uv_stream_t>?, _ status: Int32) {
+    guard status == 0 else { return }
+    server(UnsafeMutableRawPointer(stream)).accept()
+}
+
+private func onMailbox(_ async: UnsafeMutablePointer<uv_async_t>?) {
+    server(UnsafeMutableRawPointer(async)).deliverCompletions()
+}
+
+private func onSignal(_ handle: UnsafeMutablePointer<uv_signal_t>?, _ signum: Int32) {
+    server(UnsafeMutableRawPointer(handle)).beginShutdown(signal: signum)
+}
+
+private func onGraceExpired(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
+    server(UnsafeMutableRawPointer(timer)).graceExpired()
+}

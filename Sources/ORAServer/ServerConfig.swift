@@ -1,0 +1,67 @@
+// Everything a server is started with; the executable fills it from its flags.
+
+import Foundation
+import ORAStore
+
+public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    case tcp(host: String, port: Int)
+    case unix(path: String)
+
+    /// `HOST:PORT`, `[IPv6]:PORT` or `unix:PATH`.
+    public init?(_ text: String) {
+        if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard !path.isEmpty else { return nil }
+            self = .unix(path: path)
+            return
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self = .tcp(host: host, port: port)
+    }
+
+    public var description: String {
+        switch self {
+        case .tcp(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): return "unix:\(path)"
+        }
+    }
+
+    /// Loopback and Unix sockets are reachable only from this machine.
+    public var isLocalOnly: Bool {
+        switch self {
+        case .unix: return true
+        case .tcp(let host, _): return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+    }
+}
+
+public struct ServerConfig: Sendable {
+    public var databasePath = "./ora.db"
+    public var listen = ListenAddress.tcp(host: "127.0.0.1", port: 7420)
+    public var freshnessDays = 60
+    public var maxLineBytes = 1 << 20
+    public var sync = SyncMode.full
+    public var timeZone = TimeZone.current
+    public var maxConnections = 1024
+    /// Unsent reply bytes past which a connection is no longer read until it drains.
+    public var maxOutputBytes = 4 << 20
+    /// Requests read but not yet answered, per connection, past which it is no longer read.
+    public var maxInFlight = 1024
+    /// Writes queued for the writer thread; past this, -32011 overloaded.
+    public var writeQueueDepth = 16_384
+    public var maxBatch = 1000
+    public var maxDepth = 64
+    public var readers = 2
+    /// Most requests the writer puts into one transaction.
+    public var maxGroup = 1024
+    /// How long SIGTERM waits for clients to take their last replies.
+    public var shutdownGraceSeconds = 10.0
+    public var token: String?
+    public var socketMode: Int = 0o600
+
+    public init() {}
+}

@@ -1,0 +1,48 @@
+// Raw libuv handle memory. Handles are allocated here and freed only in their close callback
+// (libuv may still touch a handle until then).
+
+import CLibUV
+import Foundation
+
+enum UVHandles {
+    static func allocate(_ type: uv_handle_type) -> UnsafeMutableRawPointer {
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: uv_handle_size(type), alignment: 16)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: uv_handle_size(type))
+        return memory
+    }
+
+    /// Closes a handle that has no Swift object behind it and frees its memory afterwards.
+    static func close(_ handle: UnsafeMutableRawPointer) {
+        let h = ora_handle(handle)!
+        guard uv_is_closing(h) == 0 else { return }
+        uv_close(h) { $0.map { UnsafeMutableRawPointer($0).deallocate() } }
+    }
+}
+
+struct UVError: Error, CustomStringConvertible {
+    let code: Int32
+    let context: String
+    var description: String { "\(context): \(String(cString: uv_strerror(code)))" }
+
+    static func check(_ rc: Int32, _ context: @autoclosure () -> String) throws {
+        if rc < 0 { throw UVError(code: rc, context: context()) }
+    }
+}
+
+/// One uv_write in flight: owns the bytes until libuv is done with them.
+final class PendingWrite {
+    let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+    let bytes: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(_ data: [UInt8]) {
+        count = data.count
+        bytes = .allocate(capacity: data.count)
+        data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }
+    }
+
+    deinit {
+        request.deallocate()
+        bytes.deallocate()
+    }
+}

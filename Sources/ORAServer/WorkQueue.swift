@@ -1,0 +1,46 @@
+// A bounded blocking queue between the loop thread (producer) and worker threads (consumers).
+// `push` never blocks: a full queue is the caller's signal to answer "overloaded".
+
+import Foundation
+
+final class WorkQueue<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private var closed = false
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var count: Int {
+        condition.lock(); defer { condition.unlock() }
+        return items.count - head
+    }
+
+    /// false when the queue is full or closed.
+    func push(_ item: Element) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        guard !closed, items.count - head < capacity else { return false }
+        items.append(item)
+        condition.signal()
+        return true
+    }
+
+    /// Blocks until there is work; returns up to `max` items, or [] once closed and drained.
+    func popBatch(max: Int) -> [Element] {
+        condition.lock(); defer { condition.unlock() }
+        while items.count == head && !closed { condition.wait() }
+        let end = min(items.count, head + max)
+        let batch = Array(items[head..<end])
+        head = end
+        if head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
+        return batch
+    }
+
+    /// Wakes every consumer; what is already queued is still handed out.
+    func close() {
+        condition.lock(); defer { condition.unlock() }
+        closed = true
+        condition.broadcast()
+    }
+}

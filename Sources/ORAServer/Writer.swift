@@ -1,0 +1,128 @@
+// The single writer: one thread, one read-write connection, group commit.
+//
+// (1) Only this thread ever writes the database; the loop thread never waits on SQLite.
+// (2) Whatever is queued when the writer wakes becomes one transaction, each request inside its own
+//     SAVEPOINT: a failing request rolls back to its savepoint and never takes another's writes.
+// (3) A reply is posted to the loop only after COMMIT returned, i.e. after the WAL is on disk
+//     (synchronous=FULL); if COMMIT fails every request of the group is answered -32603.
+
+import Foundation
+import Logging
+import ORAProtocol
+import ORAStore
+
+struct WriteJob: Sendable {
+    let ticket: Ticket
+    let method: String
+    /// Runs inside the request's savepoint; `now` is the group's timestamp.
+    let work: @Sendable (Store, String) throws -> JSON
+}
+
+/// Hands a non-Sendable value to the thread that will own it from then on.
+struct Handoff<T>: @unchecked Sendable {
+    let value: T
+}
+
+final class Writer: Sendable {
+    let queue: WorkQueue<WriteJob>
+    private let mailbox: Mailbox
+    private let stats: Stats
+    private let logger: Logger
+    private let maxGroup: Int
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(store: Store, queueDepth: Int, maxGroup: Int, mailbox: Mailbox, stats: Stats, logger: Logger) {
+        queue = WorkQueue(capacity: queueDepth)
+        self.mailbox = mailbox
+        self.stats = stats
+        self.logger = logger
+        self.maxGroup = maxGroup
+        let handoff = Handoff(value: store)
+        let thread = Thread { [self] in
+            run(store: handoff.value)
+            finished.signal()
+        }
+        thread.name = "ora-writer"
+        thread.start()
+    }
+
+    /// false when the queue is full (the caller answers -32011).
+    func submit(_ job: WriteJob) -> Bool { queue.push(job) }
+
+    /// Lets the queue drain, checkpoints the WAL, and waits for the thread to end.
+    func stop() {
+        queue.close()
+        finished.wait()
+    }
+
+    private func run(store: Store) {
+        while true {
+            let group = queue.popBatch(max: maxGroup)
+            if group.isEmpty { break }
+            mailbox.post(commit(group, store: store))
+        }
+        do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
+    }
+
+    private func commit(_ group: [WriteJob], store: Store) -> [Completion] {
+        let db = store.db
+        let now = Timestamp.now()
+        var replies: [(Ticket, [UInt8])] = []
+        replies.reserveCapacity(group.count)
+        do {
+            try db.run("BEGIN IMMEDIATE")
+            for job in group {
+                replies.append((job.ticket, execute(job, store: store, now: now)))
+            }
+            try db.run("COMMIT")
+        } catch {
+            logger.error("group commit of \(group.count) requests failed: \(error)")
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
+            replies = group.map { ($0.ticket, Self.encode(ticket: $0.ticket, failure)) }
+        }
+        stats.transactions.add(1, ordering: .relaxed)
+        stats.writes.add(group.count, ordering: .relaxed)
+        // Notifications complete too (with no bytes): their connection counts what is in flight.
+        return replies.map { Completion(ticket: $0.0, bytes: $0.1) }
+    }
+
+    private func execute(_ job: WriteJob, store: Store, now: String) -> [UInt8] {
+        let db = store.db
+        do {
+            try db.run("SAVEPOINT request")
+        } catch {
+            return Self.encode(ticket: job.ticket, .internalError("cannot open a savepoint: \(error)"))
+        }
+        do {
+            let result = try job.work(store, now)
+            try db.run("RELEASE request")
+            return job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
+        } catch let error as RPCError {
+            rollback(db)
+            return Self.encode(ticket: job.ticket, error)
+        } catch let refusal as QuarantinedRefusal {
+            rollback(db)
+            do {
+                try store.quarantine(refusal, now: now)
+            } catch {
+                logger.error("cannot quarantine a refused \(refusal.method): \(error)")
+                return Self.encode(ticket: job.ticket, .internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)"))
+            }
+            return Self.encode(ticket: job.ticket, refusal.error)
+        } catch {
+            rollback(db)
+            logger.error("\(job.method) failed: \(error)")
+            return Self.encode(ticket: job.ticket, .internalError("\(error); nothing was written"))
+        }
+    }
+
+    private func rollback(_ db: Database) {
+        _ = try? db.run("ROLLBACK TO request")
+        _ = try? db.run("RELEASE request")
+    }
+
+    static func encode(ticket: Ticket, _ error: RPCError) -> [UInt8] {
+        ticket.id.map { RPCResponse.failure(id: $0, error: error) } ?? []
+    }
+}

@@ -1,0 +1,134 @@
+// One SQLite connection, owned by exactly one thread for its whole life.
+// Statements are prepared once and cached by their SQL text; every use resets them.
+
+import CSQLite
+
+public enum SQLValue: Sendable, Equatable {
+    case int(Int64)
+    case text(String)
+    case double(Double)
+    case null
+
+    public static func int<I: BinaryInteger>(_ v: I?) -> SQLValue { v.map { .int(Int64($0)) } ?? .null }
+    public static func text(_ v: String?) -> SQLValue { v.map(SQLValue.text) ?? .null }
+}
+
+public final class Database {
+    public enum Mode { case readWrite, readOnly }
+
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    public init(path: String, mode: Mode = .readWrite) throws {
+        var db: OpaquePointer?
+        let flags = mode == .readOnly
+            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw StoreError(code: rc, message: "cannot open database \(path): \(message)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> StoreError {
+        StoreError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements that return no rows (DDL, PRAGMA, BEGIN/COMMIT).
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard rc == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw StoreError(code: rc, message: text, sql: sql)
+        }
+    }
+
+    /// A cached prepared statement, reset and with bindings cleared.
+    public func statement(_ sql: String) throws -> Statement {
+        if let cached = cache[sql] {
+            cached.reset()
+            return cached
+        }
+        let statement = try Statement(database: self, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ args: [SQLValue] = []) throws -> Int {
+        let s = try statement(sql)
+        try s.bind(args)
+        while try s.step() {}
+        s.reset()
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Every row, mapped.
+    public func query<T>(_ sql: String, _ args: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        let s = try statement(sql)
+        try s.bind(args)
+        defer { s.reset() }
+        var rows: [T] = []
+        while try s.step() { rows.append(try map(Row(statement: s.handle))) }
+        return rows
+    }
+
+    /// The first row, mapped, or nil.
+    public func one<T>(_ sql: String, _ args: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        let s = try statement(sql)
+        try s.bind(args)
+        defer { s.reset() }
+        return try s.step() ? try map(Row(statement: s.handle)) : nil
+    }
+
+    public func scalarInt(_ sql: String, _ args: [SQLValue] = []) throws -> Int64 {
+        try one(sql, args) { $0.int(0) } ?? 0
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a transaction; rolls back if it throws.
+    public func transaction<T>(_ kind: String = "IMMEDIATE", _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind)")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+}
+
+/// Column access for the row a statement is on; valid only inside the mapping closure.
+public struct Row {
+    let statement: OpaquePointer
+
+    public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+    public func double(_ i: Int32) -> Double { sqlite3_column_double(statement, i) }
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
+    public func intOrNil(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
+    public func text(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(statement, i) else { return "" }
+        let count = Int(sqlite3_column_bytes(statement, i))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+    public func textOrNil(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+}

@@ -1,0 +1,159 @@
+// The database's shape, its version, and what kind of file a path holds.
+//
+// (1) Every ORA file carries `PRAGMA application_id = 0x4F524131` ("ORA1") and its schema version
+//     in `PRAGMA user_version`; upgrades run in order from `migrations`, each in one transaction.
+// (2) A file with tables but neither mark is never touched: a Python-era file is refused with the
+//     advice to run `ora-server migrate`; anything else is refused as foreign.
+
+public enum Schema {
+    public static let applicationID: Int64 = 0x4F52_4131
+    public static var currentVersion: Int { migrations.count }
+
+    /// `migrations[n]` upgrades a file from version n to n+1.
+    static let migrations: [String] = [v1]
+
+    /// Indexes `validate` requires, by name.
+    public static let requiredIndexes: [String] = [
+        "skus_code", "lots_sku_lot", "shipped_orders_number", "shipped_orders_ship_date",
+        "shipped_items_ship_date", "shipped_items_sku_date", "shipped_items_lot",
+        "shipped_items_order_raw", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
+    ]
+
+    static let v1 = """
+        CREATE TABLE skus (
+          sku_id        INTEGER PRIMARY KEY,
+          sku_code      TEXT NOT NULL CHECK (sku_code <> '' AND sku_code NOT GLOB '*[^0-9]*'),
+          product_name  TEXT NOT NULL,
+          reorder_point INTEGER NOT NULL DEFAULT 0 CHECK (reorder_point >= 0),
+          pallet_count  INTEGER CHECK (pallet_count >= 0),
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX skus_code ON skus(sku_code);
+
+        CREATE TABLE lots (
+          lot_id            INTEGER PRIMARY KEY,
+          sku_id            INTEGER NOT NULL REFERENCES skus(sku_id),
+          lot_number        TEXT NOT NULL CHECK (lot_number <> '' AND lot_number NOT GLOB '*[^0-9]*'),
+          received_date     TEXT CHECK (received_date IS NULL OR date(received_date) = received_date),
+          initial_qty       INTEGER CHECK (initial_qty >= 0),
+          manual_adjustment INTEGER NOT NULL DEFAULT 0,
+          status            TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),
+          created_at        TEXT NOT NULL,
+          updated_at        TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX lots_sku_lot ON lots(sku_id, lot_number);
+
+        CREATE TABLE shipped_orders (
+          order_id     INTEGER PRIMARY KEY,
+          order_number TEXT NOT NULL CHECK (order_number <> ''),
+          ship_date    TEXT NOT NULL CHECK (date(ship_date) = ship_date),
+          external     INTEGER NOT NULL DEFAULT 0 CHECK (external IN (0, 1)),
+          source       TEXT,
+          created_at   TEXT NOT NULL,
+          updated_at   TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX shipped_orders_number ON shipped_orders(order_number);
+        CREATE INDEX shipped_orders_ship_date ON shipped_orders(ship_date);
+
+        -- order_number and ship_date repeat the order's so that the per-date and per-SKU indexes
+        -- cover the reports; `validate` checks they agree with the order (ship_date_splits).
+        CREATE TABLE shipped_items (
+          item_id             INTEGER PRIMARY KEY,
+          order_id            INTEGER NOT NULL REFERENCES shipped_orders(order_id),
+          order_number        TEXT NOT NULL,
+          ship_date           TEXT NOT NULL CHECK (date(ship_date) = ship_date),
+          sku_id              INTEGER NOT NULL REFERENCES skus(sku_id),
+          lot_id              INTEGER REFERENCES lots(lot_id),
+          shipstation_sku_raw TEXT NOT NULL CHECK (shipstation_sku_raw <> ''),
+          quantity            INTEGER NOT NULL CHECK (quantity > 0),
+          created_at          TEXT NOT NULL,
+          updated_at          TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date);
+        CREATE INDEX shipped_items_sku_date ON shipped_items(sku_id, ship_date);
+        CREATE INDEX shipped_items_lot ON shipped_items(lot_id);
+        -- Its order_number prefix also serves lookups by order number.
+        CREATE UNIQUE INDEX shipped_items_order_raw ON shipped_items(order_number, shipstation_sku_raw);
+        -- One order never holds the same SKU and lot twice, whatever the spelling.
+        CREATE UNIQUE INDEX shipped_items_order_sku_lot ON shipped_items(order_id, sku_id, ifnull(lot_id, 0));
+
+        -- Requests refused for their SKUs, kept whole so nothing sent is ever lost.
+        CREATE TABLE quarantine (
+          quarantine_id INTEGER PRIMARY KEY,
+          received_at   TEXT NOT NULL,
+          method        TEXT NOT NULL,
+          order_number  TEXT,
+          reason        TEXT NOT NULL,
+          message       TEXT NOT NULL,
+          request       TEXT NOT NULL,
+          source        TEXT
+        ) STRICT;
+        CREATE INDEX quarantine_order ON quarantine(order_number);
+
+        -- One row per change to shipped data: what, from what, to what, by whom, when.
+        CREATE TABLE audit_log (
+          audit_id           INTEGER PRIMARY KEY,
+          at                 TEXT NOT NULL,
+          order_number       TEXT NOT NULL,
+          action             TEXT NOT NULL CHECK (action IN ('created', 'updated', 'moved', 'removed', 'reconciled', 'migrated')),
+          source             TEXT,
+          ship_date          TEXT,
+          previous_ship_date TEXT,
+          items              TEXT,
+          previous_items     TEXT
+        ) STRICT;
+        CREATE INDEX audit_log_order ON audit_log(order_number, audit_id);
+        """
+
+    public enum FileKind: Equatable, Sendable {
+        case empty
+        case ora(version: Int)
+        case pythonEra
+        case foreign
+    }
+
+    public static func inspect(_ db: Database) throws -> FileKind {
+        let appID = try db.scalarInt("PRAGMA application_id")
+        let version = Int(try db.scalarInt("PRAGMA user_version"))
+        if appID == applicationID { return .ora(version: version) }
+        let tables = Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table'") { $0.text(0) })
+        if tables.isEmpty { return .empty }
+        let legacyItems = try tables.contains("shipped_items") && columns(db, "shipped_items").contains("sku_lot")
+        if tables.contains("inventory_current") || tables.contains("lot_inventory") || legacyItems {
+            return .pythonEra
+        }
+        return .foreign
+    }
+
+    static func columns(_ db: Database, _ table: String) throws -> [String] {
+        try db.query("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.text(0) }
+    }
+
+    /// Brings an empty or older ORA file to the current version; refuses anything else.
+    public static func prepare(_ db: Database) throws {
+        switch try inspect(db) {
+        case .empty:
+            try upgrade(db, from: 0)
+        case .ora(let version) where version < currentVersion:
+            try upgrade(db, from: version)
+        case .ora(let version) where version > currentVersion:
+            throw StoreError(code: 0, message: "\(db.path) has schema version \(version), newer than this server's \(currentVersion); upgrade ora-server")
+        case .ora:
+            return
+        case .pythonEra:
+            throw StoreError(code: 0, message: "\(db.path) is a Python-era database; run `ora-server migrate --database \(db.path)` first")
+        case .foreign:
+            throw StoreError(code: 0, message: "\(db.path) is not an ORA database (it has tables, but no ORA application id)")
+        }
+    }
+
+    static func upgrade(_ db: Database, from version: Int) throws {
+        try db.transaction {
+            for v in version..<currentVersion {
+                try db.execute(migrations[v])
+            }
+            try db.execute("PRAGMA application_id = \(applicationID); PRAGMA user_version = \(currentVersion)")
+        }
+    }
+}

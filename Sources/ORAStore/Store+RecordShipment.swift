@@ -1,0 +1,42 @@
+// recordShipment, as the writer runs it inside the request's savepoint.
+
+import ORAProtocol
+import ORADomain
+
+extension Store {
+    /// Looks up every base SKU; the unknown ones come back in `unknown`, in request order.
+    func skuIDs(for codes: [String]) throws -> (known: [String: Int64], unknown: [String]) {
+        var known: [String: Int64] = [:]
+        var unknown: [String] = []
+        for code in codes {
+            if let id = try skuID(code: code) { known[code] = id } else { unknown.append(code) }
+        }
+        return (known, unknown)
+    }
+
+    public func recordShipment(_ r: RecordShipmentRequest, params: JSON, now: String) throws -> JSON {
+        func refuse(_ error: RPCError) -> QuarantinedRefusal {
+            QuarantinedRefusal(error: error, method: "recordShipment", orderNumber: r.orderNumber, request: params, source: r.source)
+        }
+        let invalid = r.invalidItems
+        if !invalid.isEmpty {
+            throw refuse(RPCError(code: -32002, reason: "invalid_sku",
+                                  message: "Invalid SKU text in \(invalid.count) item(s) of order \(r.orderNumber); nothing was written, the request is quarantined",
+                                  extra: [("items", .array(invalid))]))
+        }
+        let skus = try skuIDs(for: r.baseSkus)
+        if !skus.unknown.isEmpty { throw refuse(.unknownSku(skus.unknown)) }
+
+        var createdLots: [JSON] = []
+        let lines = try resolveLines(r.lines, skuIDs: skus.known, now: now, createdLots: &createdLots)
+        let write = try writeOrder(r.orderNumber, shipDate: r.shipDate.description, lines: lines, external: r.external,
+                                   source: r.source, now: now)
+        let items: [JSON] = lines.map { l in
+            ["sku": .string(l.line.raw), "baseSku": .string(l.line.key.baseSku), "lotNumber": .string(l.line.key.lotNumber),
+             "skuId": .int(l.skuID), "lotId": .int(l.lotID), "quantity": .int(l.line.quantity)]
+        }
+        return ["orderNumber": .string(r.orderNumber), "shipDate": .string(r.shipDate.description),
+                "status": .string(write.status.rawValue), "previousShipDate": .string(write.previousShipDate),
+                "items": .array(items), "createdLots": .array(createdLots)]
+    }
+}

@@ -1,0 +1,46 @@
+// A connection to an ORA database, configured for its role. The writer thread owns the one
+// read-write Store; each reader thread owns a read-only Store on the same file.
+
+import ORAProtocol
+
+public enum SyncMode: String, Sendable, CaseIterable {
+    case full, normal
+}
+
+public final class Store {
+    public let db: Database
+    public let path: String
+
+    /// The writer's connection: WAL, durable commits, schema created or upgraded.
+    public static func openWriter(path: String, sync: SyncMode = .full) throws -> Store {
+        let db = try Database(path: path)
+        try db.execute("PRAGMA busy_timeout = 5000")
+        let mode = try db.one("PRAGMA journal_mode = WAL") { $0.text(0) }
+        guard mode == "wal" else { throw StoreError(code: 0, message: "cannot put \(path) in WAL mode (got \(mode ?? "nothing"))") }
+        try db.execute("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
+        try Schema.prepare(db)
+        return Store(db: db, path: path)
+    }
+
+    /// A reader's connection: read-only, so no code path on a reader can write.
+    public static func openReader(path: String) throws -> Store {
+        let db = try Database(path: path, mode: .readOnly)
+        try db.execute("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON")
+        return Store(db: db, path: path)
+    }
+
+    init(db: Database, path: String) {
+        self.db = db
+        self.path = path
+    }
+
+    /// Runs `body` on one consistent snapshot of the file.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try db.transaction("DEFERRED", body)
+    }
+
+    /// Folds the WAL back into the main file and truncates it (at shutdown).
+    public func checkpoint() throws {
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

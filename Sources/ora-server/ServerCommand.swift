@@ -1,0 +1,115 @@
+// `ora-server`: serve a database (the default subcommand).
+
+import ArgumentParser
+import Foundation
+import Logging
+import ORAServer
+import ORAStore
+
+@main
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ora-server",
+        abstract: "ORA inventory and shipment service: the single writer of its SQLite database.",
+        version: ORAVersion.current,
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension SyncMode: ExpressibleByArgument {}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve newline-delimited JSON-RPC 2.0 on a TCP or Unix socket.")
+
+    @Option(help: "The SQLite database; created when absent.")
+    var database = "./ora.db"
+
+    @Option(help: "HOST:PORT, [IPv6]:PORT or unix:PATH.")
+    var listen = "127.0.0.1:7420"
+
+    @Option(help: "Ship dates older than this many days need backfill:true.")
+    var freshnessDays = 60
+
+    @Option(help: "IANA time zone that decides \"today\" for the date guard (default: the system's).")
+    var timezone: String?
+
+    @Option(help: "Longest request line in bytes.")
+    var maxLineBytes = 1 << 20
+
+    @Option(help: "full: every acknowledged write is on disk; normal: faster, may lose the last writes on power loss.")
+    var sync = SyncMode.full
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = Logger.Level.info
+
+    @Option(help: "Most client connections at once; further ones get one error line and are closed.")
+    var maxConnections = 1024
+
+    @Option(help: "Unsent reply bytes per connection before the server stops reading from it.")
+    var maxOutputBytes = 4 << 20
+
+    @Option(help: "Unanswered requests per connection before the server stops reading from it.")
+    var maxInFlight = 1024
+
+    @Option(help: "Writes queued for the writer before new ones get -32011 overloaded.")
+    var writeQueueDepth = 16_384
+
+    @Option(help: "Most requests in one JSON-RPC batch.")
+    var maxBatch = 1000
+
+    @Option(help: "Reader threads for validate, reports and lists.")
+    var readers = 2
+
+    @Option(help: "Seconds SIGTERM waits for clients to take their last replies.")
+    var shutdownGrace = 10.0
+
+    @Option(help: "Permissions of a Unix socket, in octal.")
+    var socketMode = "600"
+
+    func validate() throws {
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, [IPv6]:PORT or unix:PATH, got \(listen)") }
+        if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
+        guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
+        guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
+        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1 else {
+            throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
+        }
+        guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
+    }
+
+    func run() throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ora-server")
+        var config = ServerConfig()
+        config.databasePath = database
+        config.listen = ListenAddress(listen)!
+        config.freshnessDays = freshnessDays
+        config.timeZone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
+        config.maxLineBytes = maxLineBytes
+        config.sync = sync
+        config.maxConnections = maxConnections
+        config.maxOutputBytes = maxOutputBytes
+        config.maxInFlight = maxInFlight
+        config.writeQueueDepth = writeQueueDepth
+        config.maxBatch = maxBatch
+        config.readers = readers
+        config.shutdownGraceSeconds = shutdownGrace
+        config.socketMode = Int(socketMode, radix: 8)!
+
+        let status: Int32
+        do {
+            let server = try Server(config: config, logger: logger)
+            status = try server.run()
+        } catch {
+            logger.critical("cannot serve: \(error)")
+            throw ExitCode(1)
+        }
+        throw ExitCode(status)
+    }
+}
