@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol"]),
         .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),
+        .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAProtocol"]),
         .testTarget(name: "ORAIntegrationTests", dependencies: ["ORAProtocol"]),
     ]
 )

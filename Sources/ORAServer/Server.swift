@@ -37,6 +37,7 @@ public final class Server {
     public private(set) var boundAddress: ListenAddress
 
     public init(config: ServerConfig, logger: Logger) throws {
+        Self.unblockStopSignals()
         self.config = config
         self.logger = logger
         context = MethodContext(config: config, stats: stats)
@@ -55,6 +56,16 @@ public final class Server {
                         mailbox: mailbox, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, logger: logger)
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// A parent may start us with signals blocked (Foundation's Process passes its mask on); the
+    /// stop signals must reach the loop, and threads created after this inherit the mask.
+    private static func unblockStopSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     deinit {
