@@ -1,0 +1,32 @@
+# The README's two commands: `make run` and `make test`.
+DB ?= ./ora.db
+LISTEN ?= 127.0.0.1:7420
+SWIFT ?= swift
+
+.PHONY: run test deps build build-debug swift-test python-test clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product ora-server
+	$(SWIFT) build -c release --product ora-client
+
+build-debug: deps
+	$(SWIFT) build
+
+## Start the server on $(DB) (created when absent), listening on $(LISTEN).
+run: build
+	.build/release/ora-server --database $(DB) --listen $(LISTEN)
+
+## Every test: Swift unit and integration tests, then the Python client's tests.
+test:
+	@./scripts/install-deps.sh --test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	@if [ -d clients/python/tests ]; then \
+		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" python3 -m pytest -q clients/python/tests; \
+	fi
+
+clean:
+	rm -rf .build
