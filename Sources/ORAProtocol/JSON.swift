@@ -1,7 +1,7 @@
 // The JSON value every layer of ORA passes around: parsed from request lines, built by handlers,
 // written back to bytes. Objects keep their member order so replies read the way they were built.
 
-public enum JSON: Sendable, Equatable {
+public enum JSON: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(JSONNumber)
@@ -12,7 +12,7 @@ public enum JSON: Sendable, Equatable {
 
 /// A JSON number kept as its source text, so an `id` of `1.50` or `1e3` is echoed exactly as sent
 /// and an integer too large for Int64 is recognised as such instead of being rounded.
-public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public let text: String
 
     public init(text: String) { self.text = text }
@@ -40,8 +40,8 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
 /// Object members in the order they were parsed or built. Lookups are linear: request objects have
 /// a handful of members, and a dictionary would cost more than it saves.
-public struct JSONObject: Sendable, Equatable, Sequence {
-    public struct Member: Sendable, Equatable {
+public struct JSONObject: Sendable, Hashable, Sequence {
+    public struct Member: Sendable, Hashable {
         public let key: String
         public var value: JSON
     }

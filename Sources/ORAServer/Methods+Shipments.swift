@@ -1,4 +1,4 @@
-// recordShipment, shippedItems and orderHistory.
+// recordShipment, reconcileDate, shippedItems and orderHistory.
 
 import ORAProtocol
 import ORADomain
@@ -10,6 +10,15 @@ extension Methods {
         try ctx.dateGuard.check(request.shipDate, today: ctx.today(), backfill: request.backfill)
         let original = params ?? .null
         return .write { store, now in try store.recordShipment(request, params: original, now: now) }
+    }
+
+    /// A dry run reads a snapshot on a reader; apply runs in the writer as one savepoint.
+    static func reconcileDate(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
+        let request = try ReconcileRequest(params: params)
+        if request.apply {
+            return .write { store, now in try store.reconcile(request, now: now) }
+        }
+        return .read { store in try store.snapshot { try store.reconcile(request, now: nil) } }
     }
 
     static let maxRangeDays = 366

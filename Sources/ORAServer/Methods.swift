@@ -47,6 +47,7 @@ enum Methods {
         "recordShipment": recordShipment,
         "shippedItems": shippedItems,
         "orderHistory": orderHistory,
+        "reconcileDate": reconcileDate,
         "validate": validate,
         "status": status,
     ]

@@ -5,7 +5,7 @@ import ORADomain
 
 extension Store {
     /// Looks up every base SKU; the unknown ones come back in `unknown`, in request order.
-    func skuIDs(for codes: [String]) throws -> (known: [String: Int64], unknown: [String]) {
+    func skuIDs<C: Sequence<String>>(for codes: C) throws -> (known: [String: Int64], unknown: [String]) {
         var known: [String: Int64] = [:]
         var unknown: [String] = []
         for code in codes {

@@ -1,0 +1,217 @@
+// reconcileDate's rules: ShipStation's shipments for one date are the truth; the database's view
+// of that date is made to agree with them. Pure: the store loads the database's side, calls `plan`,
+// and (with apply) carries out `changes` in one transaction.
+//
+//   truth order on D, db has it on D        -> lines fixed (missing / quantityFixed / removed)
+//   truth order on D, db has it on E != D   -> moved whole to D (dateFixed), lines fixed
+//   truth order on D, db lacks it           -> created (every line missing)
+//   db order on D, truth shows it on E      -> moved whole to E (dateFixed, `to` E)
+//   db order on D, absent or voided         -> removed
+//   truth order with a bad or unknown SKU   -> untouched (manualIntervention)
+//   db order marked external                -> untouched (keptExternal)
+
+import ORAProtocol
+
+public struct ReconcileRequest: Sendable {
+    public static let parameterNames: Set<String> = ["date", "shipments", "apply", "source"]
+    public static let maxShipments = 20_000
+
+    public let date: BusinessDate
+    public let shipments: [ShipStationShipment]
+    public let apply: Bool
+    public let source: String
+
+    public init(date: BusinessDate, shipments: [ShipStationShipment], apply: Bool, source: String = "reconcile") {
+        self.date = date
+        self.shipments = shipments
+        self.apply = apply
+        self.source = source
+    }
+
+    public init(params: JSON?) throws(RPCError) {
+        let p = try Params(params, allowed: Self.parameterNames)
+        date = try p.requiredDate("date")
+        let raw = try p.requiredArray("shipments")
+        if raw.count > Self.maxShipments { throw .invalidParams("/shipments", "must hold at most \(Self.maxShipments) shipments") }
+        var shipments: [ShipStationShipment] = []
+        shipments.reserveCapacity(raw.count)
+        for (i, s) in raw.enumerated() { shipments.append(try ShipStationShipment(json: s, path: "/shipments/\(i)")) }
+        self.shipments = shipments
+        apply = try p.bool("apply") ?? false
+        source = try p.string("source", maxLength: 100) ?? "reconcile"
+    }
+}
+
+/// An order as the database holds it.
+public struct DatabaseOrder: Sendable {
+    public let orderNumber: String
+    public let shipDate: BusinessDate
+    public let external: Bool
+    public let lines: [OrderLine]
+
+    public init(orderNumber: String, shipDate: BusinessDate, external: Bool, lines: [OrderLine]) {
+        self.orderNumber = orderNumber
+        self.shipDate = shipDate
+        self.external = external
+        self.lines = lines
+    }
+
+    public var units: Int64 { lines.reduce(0) { $0 + $1.quantity } }
+}
+
+/// What applying does to one order.
+public enum OrderChange: Sendable, Equatable {
+    /// Make the order hold exactly `lines` on `shipDate` (create, fix or move it).
+    case write(orderNumber: String, shipDate: BusinessDate, lines: [OrderLine])
+    case remove(orderNumber: String)
+}
+
+public struct ReconcilePlan: Sendable {
+    public var changes: [OrderChange] = []
+    public var missing: [JSON] = []
+    public var dateFixed: [JSON] = []
+    public var quantityFixed: [JSON] = []
+    public var removed: [JSON] = []
+    public var manualIntervention: [JSON] = []
+    public var keptExternal: [JSON] = []
+    public var voidedIgnored = 0
+    public var ignoredOtherDates = 0
+    public var shipstation = (orders: 0, units: Int64(0))
+    public var databaseBefore = (orders: 0, units: Int64(0))
+    public var databaseAfter = (orders: 0, units: Int64(0))
+    /// Every SKU and lot the truth's writes name, so the store can create the lots it lacks.
+    public var linesWritten: [OrderLine] { changes.flatMap { if case .write(_, _, let l) = $0 { return l } else { return [] } } }
+}
+
+public enum Reconciler {
+    /// The truth for `date`: counted shipments grouped by order, boxes summed by SKU and lot.
+    struct TruthOrder {
+        let orderNumber: String
+        var items: [(ParsedSku, Int64)] = []
+        var units: Int64 = 0
+    }
+
+    /// Order numbers whose database state `plan` needs besides the orders on `date`.
+    public static func orderNumbersOfInterest(_ r: ReconcileRequest) -> Set<String> {
+        Set(r.shipments.filter { !$0.voided }.map(\.orderNumber))
+    }
+
+    /// - Parameters:
+    ///   - onDate: the database's orders on `r.date`.
+    ///   - elsewhere: the database's orders named by the shipments that are on another date.
+    ///   - knownSkus: the base SKUs (of those the shipments name) that exist.
+    public static func plan(_ r: ReconcileRequest, onDate: [DatabaseOrder], elsewhere: [DatabaseOrder], knownSkus: Set<String>) -> ReconcilePlan {
+        var plan = ReconcilePlan()
+        var truth: [String: TruthOrder] = [:]
+        var truthOrder: [String] = []
+        var latestOtherDate: [String: BusinessDate] = [:]
+        for s in r.shipments {
+            if s.voided { plan.voidedIgnored += 1; continue }
+            guard s.shipDate == r.date else {
+                plan.ignoredOtherDates += 1
+                latestOtherDate[s.orderNumber] = max(latestOtherDate[s.orderNumber] ?? s.shipDate, s.shipDate)
+                continue
+            }
+            if truth[s.orderNumber] == nil { truth[s.orderNumber] = TruthOrder(orderNumber: s.orderNumber); truthOrder.append(s.orderNumber) }
+            for item in s.items {
+                truth[s.orderNumber]!.items.append((item.parsed, item.quantity))
+                truth[s.orderNumber]!.units += item.quantity
+            }
+        }
+        plan.shipstation = (truth.count, truth.values.reduce(0) { $0 + $1.units })
+
+        let dbOnDate = Dictionary(onDate.map { ($0.orderNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        let dbElsewhere = Dictionary(elsewhere.map { ($0.orderNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        plan.databaseBefore = (onDate.count, onDate.reduce(0) { $0 + $1.units })
+        var after = Dictionary(onDate.map { ($0.orderNumber, $0.units) }, uniquingKeysWith: { a, _ in a })
+
+        // Truth orders: create, fix, or bring here from another date.
+        for number in truthOrder {
+            let t = truth[number]!
+            let problems: [JSON] = t.items.compactMap { parsed, _ in
+                if let error = parsed.error { return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": .string("invalid_sku: \(error)")] }
+                if let base = parsed.baseSku, !knownSkus.contains(base) {
+                    return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": .string("unknown_sku: \(base) is not in skus")]
+                }
+                return nil
+            }
+            if !problems.isEmpty { plan.manualIntervention += problems; continue }
+            let existing = dbOnDate[number] ?? dbElsewhere[number]
+            if let existing, existing.external {
+                plan.keptExternal.append(["orderNumber": .string(number), "shipDate": .string(existing.shipDate.description), "units": .int(existing.units)])
+                continue
+            }
+            let truthLines = OrderLines.merge(t.items)
+            let old = existing?.lines ?? []
+            let oldByKey = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let newKeys = Set(truthLines.map(\.key))
+            var changed = false
+            // Keep the stored spelling of lines that stay, so a re-run is a no-op.
+            let finalLines = truthLines.map { line -> OrderLine in
+                guard let o = oldByKey[line.key] else {
+                    plan.missing.append(lineJSON(number, line, quantity: line.quantity))
+                    changed = true
+                    return line
+                }
+                if o.quantity != line.quantity {
+                    plan.quantityFixed.append(["orderNumber": .string(number), "sku": .string(o.raw), "from": .int(o.quantity), "to": .int(line.quantity)])
+                    changed = true
+                }
+                return OrderLine(key: line.key, raw: o.raw, quantity: line.quantity)
+            }
+            for o in old where !newKeys.contains(o.key) {
+                plan.removed.append(["orderNumber": .string(number), "sku": .string(o.raw), "quantity": .int(o.quantity), "reason": "line absent from ShipStation"])
+                changed = true
+            }
+            if let existing, existing.shipDate != r.date {
+                plan.dateFixed.append(["orderNumber": .string(number), "from": .string(existing.shipDate.description), "to": .string(r.date.description)])
+                changed = true
+            }
+            if finalLines.isEmpty {
+                // Every box of it was empty: nothing of it shipped.
+                if existing != nil { plan.changes.append(.remove(orderNumber: number)) }
+                after[number] = nil
+                continue
+            }
+            if changed { plan.changes.append(.write(orderNumber: number, shipDate: r.date, lines: finalLines)) }
+            after[number] = finalLines.reduce(0) { $0 + $1.quantity }
+        }
+
+        // Database orders on this date that the truth does not count.
+        for order in onDate where truth[order.orderNumber] == nil {
+            if order.external {
+                plan.keptExternal.append(["orderNumber": .string(order.orderNumber), "shipDate": .string(order.shipDate.description), "units": .int(order.units)])
+                continue
+            }
+            if let elsewhere = latestOtherDate[order.orderNumber] {
+                plan.dateFixed.append(["orderNumber": .string(order.orderNumber), "from": .string(r.date.description), "to": .string(elsewhere.description)])
+                plan.changes.append(.write(orderNumber: order.orderNumber, shipDate: elsewhere, lines: order.lines))
+            } else {
+                let reason = r.shipments.contains { $0.orderNumber == order.orderNumber && $0.voided } ? "voided in ShipStation" : "order absent from ShipStation"
+                for line in order.lines {
+                    plan.removed.append(["orderNumber": .string(order.orderNumber), "sku": .string(line.raw), "quantity": .int(line.quantity), "reason": .string(reason)])
+                }
+                plan.changes.append(.remove(orderNumber: order.orderNumber))
+            }
+            after[order.orderNumber] = nil
+        }
+        plan.databaseAfter = (after.count, after.values.reduce(0, +))
+        return plan
+    }
+
+    static func lineJSON(_ order: String, _ line: OrderLine, quantity: Int64) -> JSON {
+        ["orderNumber": .string(order), "sku": .string(line.raw), "baseSku": .string(line.key.baseSku),
+         "lotNumber": .string(line.key.lotNumber), "quantity": .int(quantity)]
+    }
+}
+
+extension ReconcilePlan {
+    public func report(date: BusinessDate, applied: Bool, createdLots: [JSON]) -> JSON {
+        func totals(_ t: (orders: Int, units: Int64)) -> JSON { ["orders": .int(t.orders), "units": .int(t.units)] }
+        return ["date": .string(date.description), "applied": .bool(applied),
+                "shipstation": totals(shipstation), "databaseBefore": totals(databaseBefore), "databaseAfter": totals(databaseAfter),
+                "missing": .array(missing), "dateFixed": .array(dateFixed), "quantityFixed": .array(quantityFixed),
+                "removed": .array(removed), "manualIntervention": .array(manualIntervention), "keptExternal": .array(keptExternal),
+                "voidedIgnored": .int(voidedIgnored), "ignoredOtherDates": .int(ignoredOtherDates), "createdLots": .array(createdLots)]
+    }
+}
