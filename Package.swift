@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "ora-server",
             dependencies: [
-                "ORAServer", "ORAStore",
+                "ORAServer", "ORAStore", "ORAProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
