@@ -3,7 +3,7 @@
 #   libuv1-dev, libsqlite3-dev   the C foundations the server links
 #   pkg-config                   how SwiftPM finds them
 #   sqlite3                      the shell the tests use to damage files behind the server's back
-#   python3-pip / pytest         the Python client's tests (pytest from PyPI if the system has none)
+#   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
 
 packages=(libuv1-dev libsqlite3-dev pkg-config sqlite3)
@@ -20,7 +20,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--test" ] && ! python3 -c 'import pytest' 2>/dev/null; then
-  echo "installing: pytest" >&2
-  python3 -m pip install -q pytest
+if [ "${1:-}" = "--test" ]; then
+  wanted=()
+  for module in pytest jsonschema openrpc; do
+    python3 -c "import $module" 2>/dev/null || wanted+=("$module")
+  done
+  if [ ${#wanted[@]} -gt 0 ]; then
+    echo "installing from PyPI: ${wanted[*]}" >&2
+    python3 -m pip install -q --root-user-action=ignore "${wanted[@]}"
+  fi
 fi

@@ -50,7 +50,18 @@ enum Methods {
         "reconcileDate": reconcileDate,
         "validate": validate,
         "status": status,
+        "rpc.discover": discover,
     ]
 
     static var names: [String] { table.keys.sorted() }
+
+    /// The OpenRPC document (protocol/openrpc.json), parsed once.
+    static let document: JSON = {
+        do { return try JSONParser.parse(OpenRPCDocument.text, maxDepth: 256) } catch { fatalError("embedded openrpc.json: \(error)") }
+    }()
+
+    static func discover(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
+        _ = try Params(params, allowed: [])
+        return .answer(document)
+    }
 }

@@ -1,0 +1,21 @@
+import Testing
+import Foundation
+import ORAProtocol
+@testable import ORAServer
+
+@Suite struct OpenRPCDocumentTests {
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../protocol/openrpc.json").standardized
+
+    /// The document rpc.discover answers is protocol/openrpc.json, byte for byte (run scripts/embed-openrpc.sh).
+    @Test func embeddedCopyMatchesTheFile() throws {
+        let onDisk = try String(contentsOf: Self.file, encoding: .utf8)
+        #expect(OpenRPCDocument.text + "\n" == onDisk)
+    }
+
+    /// Every method the server answers is in the document, and every documented method is answered.
+    @Test func methodsMatchTheServer() throws {
+        let documented = Methods.document["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(Set(documented) == Set(Methods.names))
+        #expect(documented.count == Methods.names.count)
+    }
+}
