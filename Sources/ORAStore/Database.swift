@@ -119,7 +119,26 @@ public final class Database {
 
 /// Column access for the row a statement is on; valid only inside the mapping closure.
 public struct Row {
+    public enum ColumnType { case int, double, text, blob, null }
+
     let statement: OpaquePointer
+
+    public var columnCount: Int32 { sqlite3_column_count(statement) }
+    public func columnName(_ i: Int32) -> String { String(cString: sqlite3_column_name(statement, i)) }
+    public func type(_ i: Int32) -> ColumnType {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .int
+        case SQLITE_FLOAT: return .double
+        case SQLITE_TEXT: return .text
+        case SQLITE_BLOB: return .blob
+        default: return .null
+        }
+    }
+    public func blobHex(_ i: Int32) -> String {
+        guard let p = sqlite3_column_blob(statement, i) else { return "" }
+        let bytes = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i)))
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
 
     public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
     public func double(_ i: Int32) -> Double { sqlite3_column_double(statement, i) }

@@ -10,13 +10,14 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1]
+    static let migrations: [String] = [v1, v2]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
         "skus_code", "lots_sku_lot", "shipped_orders_number", "shipped_orders_ship_date",
         "shipped_items_ship_date", "shipped_items_sku_date", "shipped_items_lot",
         "shipped_items_order_raw", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
+        "weekly_shipped_history_sku_week", "inventory_transactions_sku_date",
     ]
 
     static let v1 = """
@@ -104,6 +105,36 @@ public enum Schema {
           previous_items     TEXT
         ) STRICT;
         CREATE INDEX audit_log_order ON audit_log(order_number, audit_id);
+        """
+
+    /// Version 2: the Python era's side tables keyed by sku_id, and the migration's log.
+    static let v2 = """
+        CREATE TABLE weekly_shipped_history (
+          id         INTEGER PRIMARY KEY,
+          sku_id     INTEGER NOT NULL REFERENCES skus(sku_id),
+          week_start TEXT NOT NULL,
+          quantity   INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX weekly_shipped_history_sku_week ON weekly_shipped_history(sku_id, week_start);
+
+        CREATE TABLE inventory_transactions (
+          id               INTEGER PRIMARY KEY,
+          date             TEXT,
+          sku_id           INTEGER NOT NULL REFERENCES skus(sku_id),
+          quantity         INTEGER NOT NULL,
+          transaction_type TEXT,
+          notes            TEXT
+        ) STRICT;
+        CREATE INDEX inventory_transactions_sku_date ON inventory_transactions(sku_id, date);
+
+        -- What `ora-server migrate` did, so its report can be read again later.
+        CREATE TABLE migration_log (
+          log_id       INTEGER PRIMARY KEY,
+          migrated_at  TEXT NOT NULL,
+          kind         TEXT NOT NULL,
+          order_number TEXT,
+          detail       TEXT NOT NULL
+        ) STRICT;
         """
 
     public enum FileKind: Equatable, Sendable {

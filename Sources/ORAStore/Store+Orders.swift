@@ -72,8 +72,12 @@ extension Store {
 
     /// Makes order `orderNumber` hold exactly `lines` on `shipDate`. `action` names the audit
     /// event for a change (nil: created / updated / moved as the change was).
+    /// `rowTime` overrides the rows' created/updated time (the migration keeps when a row was
+    /// really written); the audit row always carries `now`.
     func writeOrder(_ orderNumber: String, shipDate: String, lines: [ResolvedLine], external: Bool,
-                    source: String?, action: AuditAction? = nil, now: String) throws -> OrderWrite {
+                    source: String?, action: AuditAction? = nil, now: String, rowTime: String? = nil) throws -> OrderWrite {
+        let auditTime = now
+        let now = rowTime ?? now
         let newAudit = lines.map(\.line.auditJSON)
         guard let existing = try loadOrder(orderNumber) else {
             try db.run("""
@@ -83,7 +87,7 @@ extension Store {
             let orderID = db.lastInsertRowID
             for l in lines { try insertItem(orderID: orderID, orderNumber: orderNumber, shipDate: shipDate, l, now: now) }
             try audit(AuditEntry(orderNumber: orderNumber, action: action ?? .created, source: source, shipDate: shipDate,
-                                 items: newAudit), now: now)
+                                 items: newAudit), now: auditTime)
             return OrderWrite(status: .created, previousShipDate: nil)
         }
 
@@ -121,7 +125,7 @@ extension Store {
                    [.text(shipDate), .int(external ? 1 : 0), .text(source), .text(now), .int(existing.orderID)])
         try audit(AuditEntry(orderNumber: orderNumber, action: action ?? (moved ? .moved : .updated), source: source,
                              shipDate: shipDate, previousShipDate: moved ? existing.shipDate : nil,
-                             items: newAudit, previousItems: existing.lines.map(\.auditJSON)), now: now)
+                             items: newAudit, previousItems: existing.lines.map(\.auditJSON)), now: auditTime)
         return OrderWrite(status: .updated, previousShipDate: moved ? existing.shipDate : nil)
     }
 
