@@ -1,4 +1,6 @@
-// validate and status.
+// validate, status and backup.
+
+import Foundation
 
 import ORAProtocol
 import ORAStore
@@ -24,6 +26,24 @@ extension Methods {
                     "transactions": .int(stats.transactions.load(ordering: .relaxed)),
                     "writes": .int(stats.writes.load(ordering: .relaxed)),
                     "counts": try store.counts()]
+        }
+    }
+}
+
+extension Methods {
+    /// An online copy from a reader's snapshot: writers keep committing while it runs.
+    static func backup(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
+        let p = try Params(params, allowed: ["path"])
+        let path = try p.requiredString("path", maxLength: 4096, allowEmpty: false)
+        guard path.hasPrefix("/") else { throw .invalidParams("/path", "must be an absolute path (the server's working directory is not yours)") }
+        guard !FileManager.default.fileExists(atPath: path) else { throw .invalidParams("/path", "already exists; a backup never overwrites") }
+        return .read { store in
+            let started = ContinuousClock.now
+            let copy = try Backup.copy(from: store.db, to: path)
+            let elapsed = ContinuousClock.now - started
+            return ["path": .string(copy.path), "bytes": .int(copy.bytes), "pages": .int(copy.pages),
+                    "durationMs": .int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                    "integrity": .string(copy.integrity)]
         }
     }
 }

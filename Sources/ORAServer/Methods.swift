@@ -50,6 +50,7 @@ enum Methods {
         "reconcileDate": reconcileDate,
         "validate": validate,
         "status": status,
+        "backup": backup,
         "rpc.discover": discover,
     ]
 

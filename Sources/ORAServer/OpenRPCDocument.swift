@@ -1441,6 +1441,91 @@ enum OpenRPCDocument {
       "paramStructure": "by-name"
     },
     {
+      "name": "backup",
+      "summary": "An online, verified copy of the database; writes keep flowing while it runs. Never overwrites.",
+      "params": [
+        {
+          "name": "path",
+          "schema": {
+            "type": "string",
+            "minLength": 2,
+            "description": "Absolute path of a file that does not exist yet"
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "copy",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "path",
+            "bytes",
+            "pages",
+            "durationMs",
+            "integrity"
+          ],
+          "properties": {
+            "path": {
+              "type": "string"
+            },
+            "bytes": {
+              "type": "integer"
+            },
+            "pages": {
+              "type": "integer"
+            },
+            "durationMs": {
+              "type": "integer"
+            },
+            "integrity": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "paramStructure": "by-name",
+      "examples": [
+        {
+          "name": "nightly copy",
+          "params": [
+            {
+              "name": "path",
+              "value": "/tmp/ora-openrpc-example-backup.db"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "path": "/tmp/ora-openrpc-example-backup.db",
+              "bytes": 225280,
+              "pages": 55,
+              "durationMs": 3,
+              "integrity": "ok"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "rpc.discover",
       "summary": "This document.",
       "params": [],

@@ -161,13 +161,11 @@ public enum Schema {
         try db.query("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.text(0) }
     }
 
-    /// Brings an empty or older ORA file to the current version; refuses anything else.
-    public static func prepare(_ db: Database) throws {
+    /// Throws, changing nothing, unless the file is empty or an ORA file this server can serve.
+    public static func checkOwnable(_ db: Database) throws {
         switch try inspect(db) {
         case .empty:
-            try upgrade(db, from: 0)
-        case .ora(let version) where version < currentVersion:
-            try upgrade(db, from: version)
+            return
         case .ora(let version) where version > currentVersion:
             throw StoreError(code: 0, message: "\(db.path) has schema version \(version), newer than this server's \(currentVersion); upgrade ora-server")
         case .ora:
@@ -177,6 +175,15 @@ public enum Schema {
         case .foreign:
             throw StoreError(code: 0, message: "\(db.path) is not an ORA database (it has tables, but no ORA application id)")
         }
+    }
+
+    /// Brings an empty or older ORA file to the current version; refuses anything else.
+    public static func prepare(_ db: Database) throws {
+        try checkOwnable(db)
+        if case .ora(let version) = try inspect(db), version == currentVersion { return }
+        let version: Int
+        if case .ora(let v) = try inspect(db) { version = v } else { version = 0 }
+        try upgrade(db, from: version)
     }
 
     static func upgrade(_ db: Database, from version: Int) throws {

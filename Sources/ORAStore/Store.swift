@@ -15,6 +15,8 @@ public final class Store {
     public static func openWriter(path: String, sync: SyncMode = .full) throws -> Store {
         let db = try Database(path: path)
         try db.execute("PRAGMA busy_timeout = 5000")
+        // Refuse a file ORA does not own before changing anything in it (even its journal mode).
+        try Schema.checkOwnable(db)
         let mode = try db.one("PRAGMA journal_mode = WAL") { $0.text(0) }
         guard mode == "wal" else { throw StoreError(code: 0, message: "cannot put \(path) in WAL mode (got \(mode ?? "nothing"))") }
         try db.execute("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")

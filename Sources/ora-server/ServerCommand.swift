@@ -13,7 +13,7 @@ struct ServerCommand: ParsableCommand {
         commandName: "ora-server",
         abstract: "ORA inventory and shipment service: the single writer of its SQLite database.",
         version: ORAVersion.current,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Migrate.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -116,7 +116,7 @@ func shipStation(_ order: String, _ date: String, _ items: [(String?, Int)], voi
         let c = try server.connect()
         for sku in ["17612", "18795", "17904", "17914", "18675"] { _ = try c.call("upsertSku", ["skuCode": .string(sku), "productName": "P"]) }
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../shared/samples/shipstation-shipments-2025-10-06.json").standardized
+            .appendingPathComponent("../../samples/shipstation-shipments-2025-10-06.json").standardized
         let page = try JSONParser.parse(Array(try Data(contentsOf: url)))
         let result = try c.call("reconcileDate", ["date": "2025-10-06", "shipments": page["shipments"]!, "apply": true])
         #expect(result["voidedIgnored"] == 1 && result["ignoredOtherDates"] == 1)

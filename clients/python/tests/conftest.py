@@ -13,7 +13,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-SAMPLE = os.path.abspath(os.path.join(REPO, "..", "shared", "samples", "shipstation-shipments-2025-10-06.json"))
+SAMPLE = os.path.join(REPO, "samples", "shipstation-shipments-2025-10-06.json")
 
 
 def server_binary():

@@ -74,6 +74,8 @@ def test_worked_examples_run_and_match_their_schemas(seeded):
     with Client(seeded.address) as ora:
         for m in DOC["methods"]:
             params = {p["name"]: p["value"] for p in m["examples"][0]["params"]}
+            if m["name"] == "backup" and os.path.exists(params["path"]):
+                os.unlink(params["path"])  # a backup never overwrites
             by_name = {p["name"]: p for p in m["params"]}
             for key, value in params.items():
                 schema_validator(by_name[key]["schema"]).validate(value)

@@ -1,0 +1,122 @@
+import Testing
+import Foundation
+import ORAProtocol
+
+@Suite struct MigrationTests {
+    let server = productsDirectory.appendingPathComponent("ora-server").path
+
+    func migrate(_ path: String, _ extra: [String] = []) throws -> (Int32, JSON?, String) {
+        let (status, out, err) = try runCommand(server, ["migrate", "--database", path, "--json"] + extra)
+        return (status, try? JSONParser.parse(out.trimmingCharacters(in: .whitespacesAndNewlines)), err)
+    }
+
+    /// Dry run leaves the file byte-identical; the real run backs up, normalizes, quarantines, balances; a second run is a no-op.
+    @Test func migratesADamagedFileLosingNothing() throws {
+        let dir = TempDir()
+        let path = dir.path("ora.db")
+        let model = try LegacyDatabase.create(at: path, orders: 3000)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        // The server refuses a Python-era file and says what to do.
+        let (refused, _, refusal) = try runCommand(server, ["--database", path, "--listen", "127.0.0.1:0"])
+        #expect(refused != 0 && refusal.contains("ora-server migrate"))
+
+        let (dryStatus, dry, dryErr) = try migrate(path, ["--dry-run"])
+        #expect(dryStatus == 0, "\(dryErr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+        #expect(dry?["dryRun"] == true && dry?["backupPath"] == .null)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains("pre-migration") }
+        #expect(leftovers.isEmpty)
+
+        let (status, report, err) = try migrate(path)
+        #expect(status == 0, "\(err)")
+        let r = try #require(report)
+        #expect(r["orders"] == .int(model.expectedOrders))
+        #expect(r["skus"] == 5)
+        #expect(r["duplicatesMerged"] == .int(model.duplicateGroups))
+        #expect(r["datesUnified"] == .int(model.splitOrders))
+        // Bad shipped rows, the duplicate lot, the lot of an unknown SKU, and the history row of an unknown SKU.
+        #expect(r["quarantined"] == .int(model.badItemRows + 3))
+        #expect(r["accounting"]?["balanced"] == true)
+        #expect(r["accounting"]?["legacyRows"] == .int(model.legacyItemRows))
+        #expect(r["ordersWithoutItems"] == ["NOITEMS"])
+        #expect((r["ordersCreatedFromItems"]?.arrayValue?.count ?? 0) == (model.expectedOrders + 32) / 33)
+        #expect(r["dryRun"] == false)
+        #expect(dry?["orders"] == r["orders"] && dry?["units"] == r["units"] && dry?["quarantined"] == r["quarantined"])
+
+        // The backup is a verified copy of the original.
+        let backup = try #require(r["backupPath"]?.stringValue)
+        #expect(try sqlite(backup, "PRAGMA integrity_check") == "ok")
+        #expect(try sqlite(backup, "SELECT count(*) FROM shipped_items") == String(model.legacyItemRows))
+
+        // Units per date, as the clean model says.
+        let byDate = try sqlite(path, "SELECT ship_date || '=' || sum(quantity) FROM shipped_items GROUP BY ship_date ORDER BY ship_date")
+        let expected = model.expectedUnitsByDate.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        #expect(byDate == expected)
+        // Legacy tables are kept, renamed; tables the migration does not know are untouched.
+        #expect(try sqlite(path, "SELECT count(*) FROM legacy_shipped_items") == String(model.legacyItemRows))
+        #expect(try sqlite(path, "SELECT body FROM notes") == "kept as it was")
+        #expect(try sqlite(path, "SELECT count(*) FROM weekly_shipped_history") == "2")
+        #expect(try sqlite(path, "SELECT count(*) FROM inventory_transactions") == "2")
+        #expect(try sqlite(path, "SELECT count(*) FROM quarantine WHERE request LIKE '%25O300%'") != "0")
+        #expect(try sqlite(path, "SELECT count(*) FROM migration_log WHERE kind = 'report'") == "1")
+
+        // A second run is a no-op that says so.
+        let (again, second, _) = try migrate(path)
+        #expect(again == 0 && second?["alreadyMigrated"] == true)
+
+        // The server serves the migrated file, and validate has no error.
+        let s = try TestServer(database: path, dir: dir)
+        let c = try s.connect()
+        let health = try c.call("validate", ["full": true])
+        #expect(health["checks"]?.arrayValue?.filter { $0["status"] == "error" } == [])
+        #expect(try c.call("orderHistory", ["orderNumber": "100000"])["events"]?.arrayValue?.first?["action"] == "migrated")
+        #expect(try c.call("shippedItems", ["orderNumber": "100000"])["items"]?.arrayValue?.allSatisfy { $0["shipDate"] == "2025-09-01" } == true)
+
+        // While a server owns the file, migrate refuses.
+        let (locked, _, lockErr) = try migrate(path)
+        #expect(locked != 0 && lockErr.contains("already owned"))
+    }
+
+    /// A file that fails quick_check is refused, untouched, and no backup is made.
+    @Test func corruptFileIsRefusedUntouched() throws {
+        let dir = TempDir()
+        let path = dir.path("ora.db")
+        _ = try LegacyDatabase.create(at: path, orders: 400)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count > 5 * 4096)
+        // Scribble over the b-tree page headers of pages 2 to 5.
+        for page in 1..<5 { for i in (page * 4096)..<(page * 4096 + 64) { bytes[i] = UInt8(truncatingIfNeeded: i * 31 + 7) } }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let (status, _, err) = try migrate(path)
+        #expect(status != 0)
+        #expect(err.contains("quick_check") || err.contains("malformed"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains("pre-migration") }.isEmpty)
+    }
+
+    /// backup copies a live database while another client keeps writing, verifies it, and never overwrites.
+    @Test func onlineBackupWhileWriting() async throws {
+        let s = try TestServer()
+        let c = try s.connect()
+        try seedMasterData(c)
+        for i in 0..<200 { _ = try c.call("recordShipment", shipment("B\(i)", day(), [("17612 - 250300", 1)])) }
+        let port = s.port
+        let writer = Task.detached { () throws -> Int in
+            let w = try RPCClient(port: port)
+            var n = 0
+            for i in 0..<300 {
+                if try w.call("recordShipment", shipment("W\(i)", day(), [("18000", 1)]))["status"] == "created" { n += 1 }
+            }
+            return n
+        }
+        let target = s.dir.path("copy.db")
+        let copy = try c.call("backup", ["path": .string(target)])
+        #expect(copy["integrity"] == "ok" && (copy["pages"]?.int64Value ?? 0) > 0)
+        #expect(try await writer.value == 300)
+        let copied = Int(try sqlite(target, "SELECT count(*) FROM shipped_orders")) ?? 0
+        #expect(copied >= 200 && copied <= 500)
+        #expect(try c.callError("backup", ["path": .string(target)]).field == "/path")
+        #expect(try c.callError("backup", ["path": "relative.db"]).field == "/path")
+    }
+}
