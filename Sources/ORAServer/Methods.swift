@@ -50,6 +50,8 @@ enum Methods {
         "reconcileDate": reconcileDate,
         "validate": validate,
         "status": status,
+        "weeklyShipped": weeklyShipped,
+        "lotInventory": lotInventory,
         "backup": backup,
         "rpc.discover": discover,
     ]

@@ -1441,6 +1441,327 @@ enum OpenRPCDocument {
       "paramStructure": "by-name"
     },
     {
+      "name": "weeklyShipped",
+      "summary": "Units shipped per SKU per week, in date order (SKUs with no units omitted).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "weekStart",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false,
+          "description": "A Monday (default: this week's Monday in the server's zone); another weekday is -32602"
+        },
+        {
+          "name": "weeks",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 52
+          },
+          "required": false,
+          "description": "Default 1"
+        }
+      ],
+      "result": {
+        "name": "weeks",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "weeks"
+          ],
+          "properties": {
+            "weeks": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "weekStart",
+                  "weekEnd",
+                  "totalUnits",
+                  "skus"
+                ],
+                "properties": {
+                  "weekStart": {
+                    "$ref": "#/components/schemas/Date"
+                  },
+                  "weekEnd": {
+                    "$ref": "#/components/schemas/Date"
+                  },
+                  "totalUnits": {
+                    "type": "integer"
+                  },
+                  "skus": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "skuCode",
+                        "productName",
+                        "units"
+                      ],
+                      "properties": {
+                        "skuCode": {
+                          "$ref": "#/components/schemas/Code"
+                        },
+                        "productName": {
+                          "type": "string"
+                        },
+                        "units": {
+                          "type": "integer"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "one week",
+          "params": [
+            {
+              "name": "weekStart",
+              "value": "2025-10-06"
+            },
+            {
+              "name": "weeks",
+              "value": 1
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "weeks": [
+                {
+                  "weekStart": "2025-10-06",
+                  "weekEnd": "2025-10-12",
+                  "totalUnits": 0,
+                  "skus": []
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "lotInventory",
+      "summary": "Per SKU, its lots oldest received first with shipped and remaining units, and whether the SKU is below its reorder point.",
+      "description": "A lot's remaining = initialQty + manualAdjustment - shipped (null while initialQty is unknown). A SKU's remaining sums its active lots with a known quantity, less units shipped without a lot.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "skuCode",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": false
+        },
+        {
+          "name": "includeInactive",
+          "schema": {
+            "type": "boolean"
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "inventory",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "skus"
+          ],
+          "properties": {
+            "skus": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "skuCode",
+                  "productName",
+                  "reorderPoint",
+                  "shippedWithoutLot",
+                  "remaining",
+                  "belowReorderPoint",
+                  "lotsWithUnknownQuantity",
+                  "lots"
+                ],
+                "properties": {
+                  "skuCode": {
+                    "$ref": "#/components/schemas/Code"
+                  },
+                  "productName": {
+                    "type": "string"
+                  },
+                  "reorderPoint": {
+                    "type": "integer"
+                  },
+                  "shippedWithoutLot": {
+                    "type": "integer"
+                  },
+                  "remaining": {
+                    "type": "integer"
+                  },
+                  "belowReorderPoint": {
+                    "type": "boolean"
+                  },
+                  "lotsWithUnknownQuantity": {
+                    "type": "integer"
+                  },
+                  "lots": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "lotNumber",
+                        "receivedDate",
+                        "initialQty",
+                        "manualAdjustment",
+                        "shipped",
+                        "remaining",
+                        "status"
+                      ],
+                      "properties": {
+                        "lotNumber": {
+                          "$ref": "#/components/schemas/Code"
+                        },
+                        "receivedDate": {
+                          "oneOf": [
+                            {
+                              "$ref": "#/components/schemas/Date"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "initialQty": {
+                          "oneOf": [
+                            {
+                              "type": "integer"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "manualAdjustment": {
+                          "type": "integer"
+                        },
+                        "shipped": {
+                          "type": "integer"
+                        },
+                        "remaining": {
+                          "oneOf": [
+                            {
+                              "type": "integer"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "status": {
+                          "enum": [
+                            "active",
+                            "inactive"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "one SKU",
+          "params": [
+            {
+              "name": "skuCode",
+              "value": "17612"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "skus": [
+                {
+                  "skuCode": "17612",
+                  "productName": "Product 17612",
+                  "reorderPoint": 0,
+                  "shippedWithoutLot": 0,
+                  "remaining": 1000,
+                  "belowReorderPoint": false,
+                  "lotsWithUnknownQuantity": 0,
+                  "lots": [
+                    {
+                      "lotNumber": "250300",
+                      "receivedDate": "2025-01-10",
+                      "initialQty": 1000,
+                      "manualAdjustment": 0,
+                      "shipped": 0,
+                      "remaining": 1000,
+                      "status": "active"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "backup",
       "summary": "An online, verified copy of the database; writes keep flowing while it runs. Never overwrites.",
       "params": [
@@ -1918,6 +2239,7 @@ enum OpenRPCDocument {
               "lot_overdrawn",
               "lots_unreceived",
               "suspicious_dates",
+              "shipped_totals",
               "indexes",
               "schema_version",
               "quarantine"

@@ -10,7 +10,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2]
+    static let migrations: [String] = [v1, v2, v3]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
@@ -135,6 +135,36 @@ public enum Schema {
           order_number TEXT,
           detail       TEXT NOT NULL
         ) STRICT;
+        """
+
+    /// Version 3: shipped units per SKU and lot kept by triggers, so lot inventory costs O(lots)
+    /// however many items there are (validate's `shipped_totals` recomputes them); the ship-date
+    /// index covers SKU and quantity for the weekly report.
+    static let v3 = """
+        CREATE TABLE shipped_totals (
+          sku_id  INTEGER NOT NULL,
+          lot_key INTEGER NOT NULL,  -- lot_id, or 0 for lines without a lot
+          units   INTEGER NOT NULL,
+          PRIMARY KEY (sku_id, lot_key)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO shipped_totals (sku_id, lot_key, units)
+          SELECT sku_id, ifnull(lot_id, 0), sum(quantity) FROM shipped_items GROUP BY sku_id, ifnull(lot_id, 0);
+
+        CREATE TRIGGER shipped_totals_on_insert AFTER INSERT ON shipped_items BEGIN
+          INSERT INTO shipped_totals (sku_id, lot_key, units) VALUES (NEW.sku_id, ifnull(NEW.lot_id, 0), NEW.quantity)
+            ON CONFLICT (sku_id, lot_key) DO UPDATE SET units = units + excluded.units;
+        END;
+        CREATE TRIGGER shipped_totals_on_delete AFTER DELETE ON shipped_items BEGIN
+          UPDATE shipped_totals SET units = units - OLD.quantity WHERE sku_id = OLD.sku_id AND lot_key = ifnull(OLD.lot_id, 0);
+        END;
+        CREATE TRIGGER shipped_totals_on_update AFTER UPDATE OF sku_id, lot_id, quantity ON shipped_items BEGIN
+          UPDATE shipped_totals SET units = units - OLD.quantity WHERE sku_id = OLD.sku_id AND lot_key = ifnull(OLD.lot_id, 0);
+          INSERT INTO shipped_totals (sku_id, lot_key, units) VALUES (NEW.sku_id, ifnull(NEW.lot_id, 0), NEW.quantity)
+            ON CONFLICT (sku_id, lot_key) DO UPDATE SET units = units + excluded.units;
+        END;
+
+        DROP INDEX shipped_items_ship_date;
+        CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date, sku_id, quantity);
         """
 
     public enum FileKind: Equatable, Sendable {

@@ -74,6 +74,14 @@ extension Store {
                 SELECT order_number || ' (' || ship_date || ', written ' || substr(updated_at, 1, 10) || ')' FROM shipped_orders
                 WHERE updated_at >= ?1 AND ship_date < date(substr(updated_at, 1, 10), '-' || ?2 || ' days')
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(freshnessDays) * 86_400))), .int(freshnessDays)]),
+            try keysCheck("shipped_totals", severity: .error, what: "SKU/lot totals that disagree with the shipped items (edited behind the server's back)", sql: """
+                SELECT coalesce(s.sku_code, '#' || coalesce(a.sku_id, b.sku_id)) || coalesce(' - ' || l.lot_number, '') || ': kept ' || ifnull(b.units, 0) || ', items say ' || ifnull(a.units, 0)
+                FROM (SELECT sku_id, ifnull(lot_id, 0) AS lot_key, sum(quantity) AS units FROM shipped_items GROUP BY 1, 2) a
+                FULL OUTER JOIN (SELECT * FROM shipped_totals WHERE units <> 0) b ON a.sku_id = b.sku_id AND a.lot_key = b.lot_key
+                LEFT JOIN skus s ON s.sku_id = coalesce(a.sku_id, b.sku_id)
+                LEFT JOIN lots l ON l.lot_id = coalesce(a.lot_key, b.lot_key)
+                WHERE a.units IS NOT b.units
+                """),
             try indexesCheck(),
             try schemaVersionCheck(),
             try keysCheck("quarantine", severity: .warning, what: "refused requests kept in the quarantine", sql: """

@@ -115,7 +115,7 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
-/// Runs a short-lived command to completion; returns (status, stdout, stderr).
+/// Runs a short-lived command to completion; returns (status, stdout, stderr), each read to its end.
 @discardableResult
 func runCommand(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String, String) {
     let process = Process()
@@ -125,15 +125,24 @@ func runCommand(_ executable: String, _ arguments: [String], input: String? = ni
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-    let outText = OutputCollector(out), errText = OutputCollector(err)
     try process.run()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outData = Box(), errData = Box()
+    let readers = DispatchGroup()
+    for (pipe, box) in [(out, outData), (err, errData)] {
+        readers.enter()
+        Thread.detachNewThread {
+            box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+            readers.leave()
+        }
+    }
     if let input {
         inPipe.fileHandleForWriting.write(Data(input.utf8))
         try inPipe.fileHandleForWriting.close()
     }
     process.waitUntilExit()
-    usleep(20_000)
-    return (process.terminationStatus, outText.text, errText.text)
+    readers.wait()
+    return (process.terminationStatus, String(decoding: outData.data, as: UTF8.self), String(decoding: errData.data, as: UTF8.self))
 }
 
 func sqlite(_ database: String, _ sql: String) throws -> String {
