@@ -54,6 +54,9 @@ enum Methods {
         "lotInventory": lotInventory,
         "backup": backup,
         "rpc.discover": discover,
+        // Answered by Server.authenticate before this table is consulted; listed so that the
+        // method list (and rpc.discover) names it.
+        "auth": { _, _ throws(RPCError) in throw RPCError.internalError("auth is handled by the connection") },
     ]
 
     static var names: [String] { table.keys.sorted() }

@@ -1847,6 +1847,83 @@ enum OpenRPCDocument {
       ]
     },
     {
+      "name": "auth",
+      "summary": "Present the server's token; required first on a server started with --token-file (other calls get -32010 until then).",
+      "description": "A wrong token is answered -32010 after a short delay. On a server without a token, auth succeeds with required:false.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "schema": {
+            "type": "string",
+            "maxLength": 4096
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "authenticated",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "authenticated",
+            "required"
+          ],
+          "properties": {
+            "authenticated": {
+              "type": "boolean"
+            },
+            "required": {
+              "type": "boolean"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32010,
+          "message": "A token is required: call auth first",
+          "data": {
+            "reason": "unauthorized"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "token accepted",
+          "params": [
+            {
+              "name": "token",
+              "value": "d41d8cd98f00b204e9800998ecf8427e"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "authenticated": true,
+              "required": false
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "rpc.discover",
       "summary": "This document.",
       "params": [],

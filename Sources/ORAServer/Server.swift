@@ -30,6 +30,9 @@ public final class Server {
     private var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
+    /// Replies held back on purpose (a wrong token waits before it is told so), due times in ms.
+    private var delayed: [(due: UInt64, ticket: Ticket, bytes: [UInt8])] = []
+    private var delayTimer: UnsafeMutableRawPointer?
     private var connections: [UInt64: Connection] = [:]
     private var nextConnectionID: UInt64 = 1
     private var state = State.running
@@ -224,6 +227,8 @@ public final class Server {
         func answer(_ error: RPCError) {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
         }
+        if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }
+        guard conn.authenticated else { return answer(.unauthorized) }
         guard let handler = Methods.table[request.method] else { return answer(.methodNotFound(request.method)) }
         let execution: Execution
         do {
@@ -251,6 +256,61 @@ public final class Server {
         switch job {
         case .read(let j): return readers.submit(j)
         case .write(let j): return writer.submit(j)
+        }
+    }
+
+    // MARK: - Authentication
+
+    static let wrongTokenDelayMs: UInt64 = 250
+
+    /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
+    private func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
+        let token: String
+        do {
+            let p = try Params(request.params, allowed: ["token"])
+            token = try p.requiredString("token", maxLength: 4096)
+        } catch {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
+            return
+        }
+        guard let expected = config.token else {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": false])) }
+            return
+        }
+        if TokenCheck.matches(token, expected) {
+            conn.authenticated = true
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": true])) }
+            return
+        }
+        logger.warning("connection \(conn.id): wrong token")
+        let refusal = RPCError(code: -32010, reason: "unauthorized", message: "Unauthorized: wrong token")
+        delay(ticket, bytes: request.id.map { RPCResponse.failure(id: $0, error: refusal) } ?? [], by: Self.wrongTokenDelayMs, conn: conn)
+    }
+
+    private func delay(_ ticket: Ticket, bytes: [UInt8], by ms: UInt64, conn: Connection) {
+        delayed.append((uv_now(loop) + ms, ticket, bytes))
+        if delayTimer == nil {
+            let timer = UVHandles.allocate(UV_TIMER)
+            uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
+            ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            delayTimer = timer
+        }
+        uv_timer_start(delayTimer!.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, ms, 0)
+    }
+
+    fileprivate func deliverDelayed() {
+        let now = uv_now(loop)
+        let due = delayed.filter { $0.due <= now }
+        delayed.removeAll { $0.due <= now }
+        var touched: [UInt64: Connection] = [:]
+        for d in due {
+            guard let conn = connections[d.ticket.connection] else { continue }
+            conn.complete(d.ticket, bytes: d.bytes)
+            touched[conn.id] = conn
+        }
+        for conn in touched.values { conn.flush() }
+        if let next = delayed.map(\.due).min(), let timer = delayTimer {
+            uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, next > now ? next - now : 0, 0)
         }
     }
 
@@ -296,6 +356,8 @@ public final class Server {
         deliverCompletions()
         if let graceTimer { UVHandles.close(graceTimer) }
         graceTimer = nil
+        if let delayTimer { UVHandles.close(delayTimer) }
+        delayTimer = nil
         closeLoopHandles()
     }
 
@@ -329,6 +391,10 @@ private func onMailbox(_ async: UnsafeMutablePointer<uv_async_t>?) {
 
 private func onSignal(_ handle: UnsafeMutablePointer<uv_signal_t>?, _ signum: Int32) {
     server(UnsafeMutableRawPointer(handle)).beginShutdown(signal: signum)
+}
+
+private func onDelayTimer(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
+    server(UnsafeMutableRawPointer(timer)).deliverDelayed()
 }
 
 private func onGraceExpired(_ timer: UnsafeMutablePointer<uv_timer_t>?) {

@@ -68,6 +68,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Permissions of a Unix socket, in octal.")
     var socketMode = "600"
 
+    @Option(help: "File holding the token clients must send with auth first (required off loopback; mode 600).")
+    var tokenFile: String?
+
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, [IPv6]:PORT or unix:PATH, got \(listen)") }
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
@@ -77,6 +80,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
+        if tokenFile == nil, let address = ListenAddress(listen), !address.isLocalOnly {
+            throw ValidationError("listening on \(listen), beyond this machine, needs --token-file: every client must then auth first")
+        }
     }
 
     func run() throws {
@@ -102,6 +108,12 @@ struct Serve: ParsableCommand {
         config.readers = readers
         config.shutdownGraceSeconds = shutdownGrace
         config.socketMode = Int(socketMode, radix: 8)!
+        if let tokenFile {
+            do { config.token = try TokenCheck.load(path: tokenFile) } catch {
+                logger.critical("cannot serve: \(error)")
+                throw ExitCode(1)
+            }
+        }
 
         let status: Int32
         do {
