@@ -3,7 +3,7 @@ DB ?= ./ora.db
 LISTEN ?= 127.0.0.1:7420
 SWIFT ?= swift
 
-.PHONY: run test deps build build-debug swift-test python-test clean
+.PHONY: run test deps build build-debug bench clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -27,6 +27,13 @@ test:
 	@if [ -d clients/python/tests ]; then \
 		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" python3 -m pytest -q clients/python/tests; \
 	fi
+
+## Benchmarks: release build, then ORA against the Python-era scripts, its ceiling and redis.
+bench: deps
+	@command -v redis-server >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get install -y -qq redis-server >/dev/null || true; }
+	$(SWIFT) build -c release --product ora-server
+	$(SWIFT) build -c release --product ora-bench
+	.build/release/ora-bench --server .build/release/ora-server
 
 clean:
 	rm -rf .build

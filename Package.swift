@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "ora-server", targets: ["ora-server"]),
         .executable(name: "ora-client", targets: ["ora-client"]),
+        .executable(name: "ora-bench", targets: ["ora-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,13 @@ let package = Package(
             dependencies: [
                 "ORAProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "ora-bench",
+            dependencies: [
+                "CLibUV", "ORAStore", "ORADomain", "ORAProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
         .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol"]),

@@ -1,0 +1,118 @@
+// Children of the bench: a fresh ora-server on a temp database, and a blocking client for the
+// few calls made outside measurement (status, seeding, validate).
+
+import Foundation
+import ORAProtocol
+
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+    let database: String
+
+    init(binary: String, database: String, extra: [String] = []) throws {
+        self.database = database
+        process.executableURL = URL(fileURLWithPath: binary)
+        // The start line (logged at info) names the port the kernel chose.
+        process.arguments = ["--database", database, "--listen", "127.0.0.1:0"] + extra
+        let logs = Pipe()
+        process.standardError = logs
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let handle = logs.fileHandleForReading
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let r = text.range(of: "listen=127.0.0.1:"), let p = Int(text[r.upperBound...].prefix(while: \.isNumber)) {
+                port = p
+                // Keep draining so the server never blocks on a full pipe.
+                handle.readabilityHandler = { h in _ = h.availableData }
+                return
+            }
+        }
+        throw BenchError("ora-server did not start: \(text)")
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    var residentMegabytes: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+        return kb / 1024
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+final class BlockingClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private var id = 0
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { close(fd); throw BenchError("connect failed: \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    func call(_ method: String, _ params: JSON? = nil) throws -> JSON {
+        id += 1
+        var request = JSONObject([("jsonrpc", "2.0"), ("id", .int(id)), ("method", .string(method))])
+        if let params { request["params"] = params }
+        let line = JSONWriter.bytes(.object(request)) + [0x0A]
+        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        while true {
+            if let nl = buffer.firstIndex(of: 0x0A) {
+                let reply = try JSONParser.parse(buffer[..<nl])
+                buffer.removeFirst(nl + 1)
+                if let error = reply["error"] { throw BenchError("\(method): \(JSONWriter.string(error))") }
+                return reply["result"] ?? .null
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let n = recv(fd, &chunk, chunk.count, 0)
+            guard n > 0 else { throw BenchError("connection closed") }
+            buffer.append(contentsOf: chunk[..<n])
+        }
+    }
+}
+
+/// Runs a command to its end; returns its standard output.
+func capture(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
+    return String(decoding: data, as: UTF8.self)
+}
+
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}

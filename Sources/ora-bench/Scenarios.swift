@@ -1,0 +1,208 @@
+// Each measured variant, one function each. All write the same shipment stream.
+
+import Foundation
+import ORAProtocol
+import ORADomain
+import ORAStore
+
+struct Bench {
+    let serverBinary: String
+    let python: String
+    let baselineScript: String
+    let scratch: URL
+    let quick: Bool
+
+    func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
+
+    func scaled(_ n: Int) -> Int { quick ? max(200, n / 10) : n }
+
+    // MARK: - Writes
+
+    /// The old scripts: Python's sqlite3 writing the legacy schema directly.
+    func pythonBaseline(shipments: [JSON], perTransaction: Int) throws -> Double {
+        let stream = path("stream-\(perTransaction).jsonl")
+        try shipments.map { JSONWriter.string($0) }.joined(separator: "\n").write(toFile: stream, atomically: true, encoding: .utf8)
+        let out = try capture("/usr/bin/env", [python, baselineScript, "--database", path("python-\(perTransaction).db"), "--stream", stream,
+                                       "--per-transaction", String(perTransaction)])
+        let result = try JSONParser.parse(out.trimmingCharacters(in: .whitespacesAndNewlines))
+        return Double(result["shipments"]?.int64Value ?? 0) / (result["seconds"]?.number ?? 1)
+    }
+
+    /// ORA's store in-process, 1,000 shipments per transaction with a savepoint each (the writer's
+    /// own work without network, JSON framing or the loop): the ceiling.
+    func ceiling(shipments: [JSON]) throws -> Double {
+        let store = try Store.openWriter(path: path("ceiling.db"))
+        let now = Timestamp.now()
+        try store.db.transaction {
+            for sku in ShipmentStream.skus { _ = try store.upsertSku(code: sku, productName: "P\(sku)", reorderPoint: 10, palletCount: nil, now: now) }
+        }
+        let requests = try shipments.map { try RecordShipmentRequest(params: $0) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        for group in stride(from: 0, to: requests.count, by: 1000) {
+            try store.db.run("BEGIN IMMEDIATE")
+            for i in group..<min(group + 1000, requests.count) {
+                try store.db.run("SAVEPOINT request")
+                _ = try store.recordShipment(requests[i], params: shipments[i], now: now)
+                try store.db.run("RELEASE request")
+            }
+            try store.db.run("COMMIT")
+        }
+        return Double(requests.count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    func seed(_ server: ServerProcess) throws {
+        let c = try BlockingClient(port: server.port)
+        for sku in ShipmentStream.skus { _ = try c.call("upsertSku", ["skuCode": .string(sku), "productName": .string("P\(sku)"), "reorderPoint": 10]) }
+    }
+
+    struct WriteRun {
+        let result: LoadGenerator.Result
+        let transactions: Int64
+        var transactionsPerSecond: Double { Double(transactions) / result.seconds }
+    }
+
+    /// recordShipment over TCP, `clients` connections each with one request in flight, durable.
+    func oraWrites(shipments: [JSON], clients: Int) throws -> WriteRun {
+        let server = try ServerProcess(binary: serverBinary, database: path("ora-\(clients).db"))
+        defer { server.stop() }
+        try seed(server)
+        let status = try BlockingClient(port: server.port)
+        let before = try status.call("status")["transactions"]?.int64Value ?? 0
+        let result = LoadGenerator(lines: ShipmentStream.requestLines(shipments), connections: clients, depth: 1).run(port: server.port)
+        let after = try status.call("status")["transactions"]?.int64Value ?? 0
+        guard result.errors == 0 else { throw BenchError("\(result.errors) recordShipment errors with \(clients) clients") }
+        return WriteRun(result: result, transactions: after - before - 1)
+    }
+
+    // MARK: - parseSku and the reference peer
+
+    func parseSku(server: ServerProcess, requests: Int, clients: Int, depth: Int) -> LoadGenerator.Result {
+        let lines = (0..<requests).map { i in
+            Array(#"{"jsonrpc":"2.0","id":\#(i),"method":"parseSku","params":{"sku":"17612 - 2503\#(i % 100)"}}"#.utf8) + [0x0A]
+        }
+        return LoadGenerator(lines: lines, connections: clients, depth: depth).run(port: server.port)
+    }
+
+    struct RedisRun { let rps: Double; let p50: Double; let p99: Double }
+
+    /// redis-benchmark GET against a redis-server started here, or nil when redis is not installed.
+    func redis(clients: Int, requests: Int) throws -> RedisRun? {
+        guard let server = which("redis-server"), let benchmark = which("redis-benchmark") else { return nil }
+        let port = 17_000 + Int(getpid() % 1000)
+        let redis = Process()
+        redis.executableURL = URL(fileURLWithPath: server)
+        redis.arguments = ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"]
+        redis.standardOutput = FileHandle.nullDevice
+        redis.standardError = FileHandle.nullDevice
+        try redis.run()
+        defer { redis.terminate(); redis.waitUntilExit() }
+        usleep(300_000)
+        _ = try capture(benchmark, ["-p", String(port), "-t", "set", "-n", "1000", "-q"])
+        let csv = try capture(benchmark, ["-p", String(port), "-t", "get", "-c", String(clients), "-n", String(requests), "--csv"])
+        // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+        guard let line = csv.split(separator: "\n").first(where: { $0.hasPrefix("\"GET\"") }) else { return nil }
+        let fields = line.split(separator: ",").map { Double($0.replacingOccurrences(of: "\"", with: "")) ?? 0 }
+        return RedisRun(rps: fields[1], p50: fields[4], p99: fields[6])
+    }
+
+    // MARK: - validate and reports on a million items
+
+    /// Fills a new ORA database with `orders` orders of 2 items each, straight through SQL.
+    func bigDatabase(orders: Int) throws -> String {
+        let file = path("big.db")
+        let store = try Store.openWriter(path: file)
+        let now = Timestamp.now()
+        try store.db.transaction {
+            for s in 0..<20 {
+                try store.db.run("INSERT INTO skus (sku_code, product_name, reorder_point, created_at, updated_at) VALUES (?, ?, 100, ?, ?)",
+                                 [.text(String(17000 + s)), .text("Product \(s)"), .text(now), .text(now)])
+                for l in 0..<30 {
+                    try store.db.run("""
+                        INSERT INTO lots (sku_id, lot_number, received_date, initial_qty, manual_adjustment, status, created_at, updated_at)
+                        VALUES (?, ?, ?, 100000, 0, 'active', ?, ?)
+                        """, [.int(s + 1), .text(String(250_000 + l)), .text(String(format: "2025-01-%02d", 1 + l % 28)), .text(now), .text(now)])
+                }
+            }
+            try store.db.run("""
+                WITH RECURSIVE o(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM o WHERE n < ?1 - 1)
+                INSERT INTO shipped_orders (order_id, order_number, ship_date, created_at, updated_at)
+                SELECT n + 1, 'BIG' || n, date('now', '-' || (n % 730) || ' days'), ?2, ?2 FROM o
+                """, [.int(orders), .text(now)])
+            try store.db.run("""
+                INSERT INTO shipped_items (order_id, order_number, ship_date, sku_id, lot_id, shipstation_sku_raw, quantity, created_at, updated_at)
+                SELECT o.order_id, o.order_number, o.ship_date, x.sku_id, x.lot_id, s.sku_code || ' - ' || l.lot_number, 1 + o.order_id % 3, ?1, ?1
+                FROM shipped_orders o
+                JOIN (SELECT 0 AS k UNION ALL SELECT 1) k
+                JOIN (SELECT order_id AS oid, k2.k AS kk, (order_id * 7 + k2.k) % 20 + 1 AS sku_id,
+                             ((order_id * 7 + k2.k) % 20) * 30 + (order_id + k2.k * 13) % 30 + 1 AS lot_id
+                      FROM shipped_orders, (SELECT 0 AS k UNION ALL SELECT 1) k2) x ON x.oid = o.order_id AND x.kk = k.k
+                JOIN skus s ON s.sku_id = x.sku_id JOIN lots l ON l.lot_id = x.lot_id
+                """, [.text(now)])
+        }
+        try store.checkpoint()
+        return file
+    }
+
+    /// quick_check + foreign_key_check alone, on their own connection.
+    func pragmasAlone(_ file: String) throws -> Double {
+        let db = try Database(path: file, mode: .readOnly)
+        let started = DispatchTime.now().uptimeNanoseconds
+        _ = try db.query("PRAGMA quick_check") { $0.text(0) }
+        _ = try db.query("PRAGMA foreign_key_check") { $0.text(0) }
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+    }
+
+    /// Runs `work` on another thread while one client writes in a closed loop; returns its time and the writes' latencies.
+    func whileWriting(server: ServerProcess, prefix: String, _ work: @escaping @Sendable () throws -> Void) throws -> (ms: Double, writes: LoadGenerator.Result) {
+        final class Flag: @unchecked Sendable { var done = false; var ms = 0.0; var error: Error? }
+        let flag = Flag()
+        let thread = Thread {
+            let started = DispatchTime.now().uptimeNanoseconds
+            do { try work() } catch { flag.error = error }
+            flag.ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            flag.done = true
+        }
+        thread.start()
+        var latencies: [UInt32] = []
+        var requests = 0, errors = 0, seconds = 0.0
+        var round = 0
+        while !flag.done {
+            let batch = ShipmentStream.shipments(count: 100, prefix: "\(prefix)-\(round)-", seed: UInt64(round))
+            let r = LoadGenerator(lines: ShipmentStream.requestLines(batch), connections: 1, depth: 1).run(port: server.port)
+            latencies += r.latenciesMicros
+            requests += r.requests; errors += r.errors; seconds += r.seconds
+            round += 1
+        }
+        if let error = flag.error { throw error }
+        return (flag.ms, LoadGenerator.Result(requests: requests, errors: errors, seconds: seconds, latenciesMicros: latencies))
+    }
+
+    // MARK: - Memory
+
+    /// Server RSS with 1,000 idle connections, and while one client sends without reading.
+    func memory() throws -> (idle: Double, neverReading: Double, neverReadingAccepted: Int) {
+        let server = try ServerProcess(binary: serverBinary, database: path("memory.db"))
+        defer { server.stop() }
+        try seed(server)
+        let idle = try (0..<1000).map { _ in try BlockingClient(port: server.port) }
+        usleep(300_000)
+        let idleRSS = server.residentMegabytes
+        let hog = try BlockingClient(port: server.port)
+        _ = fcntl(hog.fd, F_SETFL, fcntl(hog.fd, F_GETFL) | O_NONBLOCK)
+        let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"listLots","params":{}}"#.utf8) + [0x0A]
+        let chunk = Array(repeating: request, count: 1000).flatMap { $0 }
+        var accepted = 0
+        let deadline = Date().addingTimeInterval(quick ? 1 : 3)
+        while Date() < deadline {
+            let n = chunk.withUnsafeBytes { send(hog.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { accepted += n } else { usleep(10_000) }
+        }
+        let hogRSS = server.residentMegabytes
+        withExtendedLifetime(idle) {}
+        return (idleRSS, hogRSS, accepted)
+    }
+}
+
+extension JSON {
+    var number: Double? { if case .number(let n) = self { return n.double }; return nil }
+}
