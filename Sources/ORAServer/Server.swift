@@ -27,6 +27,7 @@ public final class Server {
     private var mailbox: Mailbox!
     private var writer: Writer!
     private var readers: ReaderPool!
+    private var checkpointer: Checkpointer!
     private var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
@@ -58,6 +59,7 @@ public final class Server {
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
                         mailbox: mailbox, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, logger: logger)
+        checkpointer = Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval, logger: logger)
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -362,6 +364,7 @@ public final class Server {
     }
 
     private func stopWorkers() {
+        checkpointer.stop()
         writer.stop()
         readers.stop()
     }

@@ -25,6 +25,8 @@ public struct ServerConfig: Sendable {
     public var maxGroup = 1024
     /// How long SIGTERM waits for clients to take their last replies.
     public var shutdownGraceSeconds = 10.0
+    /// Seconds between the checkpointer's passive checkpoints.
+    public var checkpointInterval = 0.5
     public var token: String?
     public var socketMode: Int = 0o600
 

@@ -56,17 +56,22 @@ final class Writer: Sendable {
     }
 
     private func run(store: Store) {
+        var window = WriterWindow()
         while true {
             let group = queue.popBatch(max: maxGroup)
             if group.isEmpty { break }
-            mailbox.post(commit(group, store: store))
+            let replies = commit(group, store: store, window: &window)
+            mailbox.post(replies)
+            if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
     }
 
-    private func commit(_ group: [WriteJob], store: Store) -> [Completion] {
+    private func commit(_ group: [WriteJob], store: Store, window: inout WriterWindow) -> [Completion] {
         let db = store.db
         let now = Timestamp.now()
+        let started = DispatchTime.now().uptimeNanoseconds
+        var executed = started
         var replies: [(Ticket, [UInt8])] = []
         replies.reserveCapacity(group.count)
         do {
@@ -74,6 +79,7 @@ final class Writer: Sendable {
             for job in group {
                 replies.append((job.ticket, execute(job, store: store, now: now)))
             }
+            executed = DispatchTime.now().uptimeNanoseconds
             try db.run("COMMIT")
         } catch {
             logger.error("group commit of \(group.count) requests failed: \(error)")
@@ -81,6 +87,7 @@ final class Writer: Sendable {
             let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
             replies = group.map { ($0.ticket, Self.encode(ticket: $0.ticket, failure)) }
         }
+        window.add(requests: group.count, executeNanos: executed - started, commitNanos: DispatchTime.now().uptimeNanoseconds - executed)
         stats.transactions.add(1, ordering: .relaxed)
         stats.writes.add(group.count, ordering: .relaxed)
         // Notifications complete too (with no bytes): their connection counts what is in flight.
@@ -124,5 +131,23 @@ final class Writer: Sendable {
 
     static func encode(ticket: Ticket, _ error: RPCError) -> [UInt8] {
         ticket.id.map { RPCResponse.failure(id: $0, error: error) } ?? []
+    }
+}
+
+/// What the writer did over the last second, for the debug log.
+struct WriterWindow {
+    var start = DispatchTime.now().uptimeNanoseconds
+    var groups = 0, requests = 0
+    var executeNanos: UInt64 = 0, commitNanos: UInt64 = 0
+
+    mutating func add(requests n: Int, executeNanos e: UInt64, commitNanos c: UInt64) {
+        groups += 1; requests += n; executeNanos += e; commitNanos += c
+    }
+
+    mutating func report() -> String? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - start >= 1_000_000_000 else { return nil }
+        defer { self = WriterWindow() }
+        return "writer: \(requests) requests in \(groups) commits; executing \(executeNanos / 1_000_000) ms, committing \(commitNanos / 1_000_000) ms of \((now - start) / 1_000_000) ms"
     }
 }

@@ -32,62 +32,80 @@ extension Store {
     }
 
     public func validationChecks(full: Bool, freshnessDays: Int, now: Date = Date()) throws -> [CheckResult] {
-        [
-            try integrityCheck(full: full),
-            try foreignKeyCheck(),
-            try keysCheck("orphaned_items", severity: .error, what: "items pointing at a missing order, SKU or lot, or at a lot of another SKU", sql: """
-                SELECT i.item_id FROM shipped_items i
-                LEFT JOIN shipped_orders o ON o.order_id = i.order_id
-                LEFT JOIN skus s ON s.sku_id = i.sku_id
-                LEFT JOIN lots l ON l.lot_id = i.lot_id
-                WHERE o.order_id IS NULL OR s.sku_id IS NULL OR o.order_number IS NOT i.order_number
-                   OR (i.lot_id IS NOT NULL AND (l.lot_id IS NULL OR l.sku_id IS NOT i.sku_id))
-                """, label: "item "),
-            try keysCheck("missing_raw_sku", severity: .error, what: "items without their raw ShipStation SKU text", sql: """
-                SELECT item_id FROM shipped_items WHERE shipstation_sku_raw IS NULL OR trim(shipstation_sku_raw, ' ' || char(9)) = ''
-                """, label: "item "),
-            try rawSkuMismatchCheck(),
-            try keysCheck("ship_date_splits", severity: .error, what: "orders whose items are not all on the order's ship date", sql: """
-                SELECT order_number FROM shipped_items GROUP BY order_number HAVING count(DISTINCT ship_date) > 1
-                UNION
-                SELECT o.order_number FROM shipped_items i JOIN shipped_orders o ON o.order_id = i.order_id
-                WHERE i.ship_date IS NOT o.ship_date
-                """),
-            try keysCheck("duplicate_items", severity: .error, what: "orders holding the same SKU and lot in more than one row", sql: """
-                SELECT o.order_number || ' ' || s.sku_code || coalesce(' - ' || l.lot_number, '')
-                FROM (SELECT order_id, sku_id, lot_id FROM shipped_items GROUP BY order_id, sku_id, lot_id HAVING count(*) > 1) d
-                LEFT JOIN shipped_orders o ON o.order_id = d.order_id
-                LEFT JOIN skus s ON s.sku_id = d.sku_id LEFT JOIN lots l ON l.lot_id = d.lot_id
-                """),
-            try keysCheck("lot_overdrawn", severity: .warning, what: "lots that shipped more than initial quantity plus adjustment", sql: """
-                SELECT s.sku_code || ' - ' || l.lot_number || ' (shipped ' || t.shipped || ' of ' || (l.initial_qty + l.manual_adjustment) || ')'
-                FROM lots l JOIN skus s ON s.sku_id = l.sku_id
-                JOIN (SELECT lot_id, sum(quantity) AS shipped FROM shipped_items WHERE lot_id IS NOT NULL GROUP BY lot_id) t ON t.lot_id = l.lot_id
-                WHERE l.initial_qty IS NOT NULL AND t.shipped > l.initial_qty + l.manual_adjustment
-                """),
-            try keysCheck("lots_unreceived", severity: .warning, what: "lots created on the fly (no initial quantity) that have shipments", sql: """
-                SELECT s.sku_code || ' - ' || l.lot_number FROM lots l JOIN skus s ON s.sku_id = l.sku_id
-                WHERE l.initial_qty IS NULL AND EXISTS (SELECT 1 FROM shipped_items i WHERE i.lot_id = l.lot_id)
-                """),
+        let integrity = try integrityCheck(full: full)
+        let scan = try ItemScan.run(db)
+        func finding(_ name: String, _ f: ItemScan.Finding, _ what: String) -> CheckResult {
+            CheckResult(name: name, status: f.count == 0 ? .ok : .error, count: f.count, message: f.count == 0 ? "none" : "\(f.count) \(what)", samples: f.samples)
+        }
+        let lots = try db.query("SELECT l.lot_id, s.sku_code || ' - ' || l.lot_number, l.initial_qty, l.manual_adjustment FROM lots l JOIN skus s ON s.sku_id = l.sku_id ORDER BY l.lot_id") {
+            (id: $0.int(0), name: $0.text(1), initial: $0.intOrNil(2), adjustment: $0.int(3))
+        }
+        var overdrawn = ItemScan.Finding(), unreceived = ItemScan.Finding()
+        for lot in lots {
+            let shipped = scan.shippedPerLot[lot.id] ?? 0
+            if let initial = lot.initial {
+                if shipped > initial + lot.adjustment { overdrawn.add("\(lot.name) (shipped \(shipped) of \(initial + lot.adjustment))") }
+            } else if shipped > 0 {
+                unreceived.add(lot.name)
+            }
+        }
+        return [
+            integrity,
+            try foreignKeyCheck(items: scan.foreignKeys),
+            finding("orphaned_items", scan.orphans, "items pointing at a missing order, SKU or lot, or at a lot of another SKU"),
+            finding("missing_raw_sku", scan.missingRaw, "items without their raw ShipStation SKU text"),
+            finding("raw_sku_mismatch", scan.rawMismatch, "items whose raw SKU text parses to another SKU or lot than stored"),
+            CheckResult(name: "ship_date_splits", status: scan.splitOrders.isEmpty ? .ok : .error, count: scan.splitOrders.count,
+                        message: scan.splitOrders.isEmpty ? "none" : "\(scan.splitOrders.count) orders whose items are not all on the order's ship date",
+                        samples: Array(scan.splitOrders.prefix(Self.sampleLimit))),
+            try duplicatesCheck(),
+            CheckResult(name: "lot_overdrawn", status: overdrawn.count == 0 ? .ok : .warning, count: overdrawn.count,
+                        message: overdrawn.count == 0 ? "none" : "\(overdrawn.count) lots that shipped more than initial quantity plus adjustment", samples: overdrawn.samples),
+            CheckResult(name: "lots_unreceived", status: unreceived.count == 0 ? .ok : .warning, count: unreceived.count,
+                        message: unreceived.count == 0 ? "none" : "\(unreceived.count) lots created on the fly (no initial quantity) that have shipments", samples: unreceived.samples),
             try keysCheck("suspicious_dates", severity: .warning,
                           what: "orders written in the last \(freshnessDays) days with a ship date more than \(freshnessDays) days before the write", sql: """
                 SELECT order_number || ' (' || ship_date || ', written ' || substr(updated_at, 1, 10) || ')' FROM shipped_orders
                 WHERE updated_at >= ?1 AND ship_date < date(substr(updated_at, 1, 10), '-' || ?2 || ' days')
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(freshnessDays) * 86_400))), .int(freshnessDays)]),
-            try keysCheck("shipped_totals", severity: .error, what: "SKU/lot totals that disagree with the shipped items (edited behind the server's back)", sql: """
-                SELECT coalesce(s.sku_code, '#' || coalesce(a.sku_id, b.sku_id)) || coalesce(' - ' || l.lot_number, '') || ': kept ' || ifnull(b.units, 0) || ', items say ' || ifnull(a.units, 0)
-                FROM (SELECT sku_id, ifnull(lot_id, 0) AS lot_key, sum(quantity) AS units FROM shipped_items GROUP BY 1, 2) a
-                FULL OUTER JOIN (SELECT * FROM shipped_totals WHERE units <> 0) b ON a.sku_id = b.sku_id AND a.lot_key = b.lot_key
-                LEFT JOIN skus s ON s.sku_id = coalesce(a.sku_id, b.sku_id)
-                LEFT JOIN lots l ON l.lot_id = coalesce(a.lot_key, b.lot_key)
-                WHERE a.units IS NOT b.units
-                """),
+            try totalsCheck(scan.totals),
             try indexesCheck(),
             try schemaVersionCheck(),
             try keysCheck("quarantine", severity: .warning, what: "refused requests kept in the quarantine", sql: """
                 SELECT coalesce(order_number, '#' || quarantine_id) || ' (' || reason || ')' FROM quarantine ORDER BY quarantine_id DESC
                 """),
         ]
+    }
+
+    /// With the unique (order, SKU, lot) index in place SQLite itself forbids duplicates (and
+    /// quick_check verifies that index); without it, they are looked for.
+    func duplicatesCheck() throws -> CheckResult {
+        let indexed = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'shipped_items_order_sku_lot'") == 1
+        guard !indexed else { return CheckResult(name: "duplicate_items", status: .ok, count: 0, message: "none (enforced by a unique index)", samples: []) }
+        return try keysCheck("duplicate_items", severity: .error, what: "orders holding the same SKU and lot in more than one row", sql: """
+            SELECT o.order_number || ' ' || s.sku_code || coalesce(' - ' || l.lot_number, '')
+            FROM (SELECT order_id, sku_id, lot_id FROM shipped_items GROUP BY order_id, sku_id, lot_id HAVING count(*) > 1) d
+            LEFT JOIN shipped_orders o ON o.order_id = d.order_id
+            LEFT JOIN skus s ON s.sku_id = d.sku_id LEFT JOIN lots l ON l.lot_id = d.lot_id
+            """)
+    }
+
+    /// shipped_totals (kept by triggers) against the totals the item scan just computed.
+    func totalsCheck(_ computed: [ItemScan.TotalKey: Int64]) throws -> CheckResult {
+        var kept: [ItemScan.TotalKey: Int64] = [:]
+        _ = try db.query("SELECT sku_id, lot_key, units FROM shipped_totals WHERE units <> 0") { kept[ItemScan.TotalKey(sku: $0.int(0), lot: $0.int(1))] = $0.int(2) }
+        var skus: [Int64: String] = [:]
+        _ = try db.query("SELECT sku_id, sku_code FROM skus") { skus[$0.int(0)] = $0.text(1) }
+        var lots: [Int64: String] = [:]
+        _ = try db.query("SELECT lot_id, lot_number FROM lots") { lots[$0.int(0)] = $0.text(1) }
+        var finding = ItemScan.Finding()
+        for key in Set(kept.keys).union(computed.keys).sorted(by: { ($0.sku, $0.lot) < ($1.sku, $1.lot) }) where kept[key] != computed[key] {
+            let name = (skus[key.sku] ?? "#\(key.sku)") + (key.lot == 0 ? "" : " - " + (lots[key.lot] ?? "#\(key.lot)"))
+            finding.add("\(name): kept \(kept[key] ?? 0), items say \(computed[key] ?? 0)")
+        }
+        return CheckResult(name: "shipped_totals", status: finding.count == 0 ? .ok : .error, count: finding.count,
+                           message: finding.count == 0 ? "none" : "\(finding.count) SKU/lot totals that disagree with the shipped items (edited behind the server's back)",
+                           samples: finding.samples)
     }
 
     /// A check whose query lists offending keys: the count is all of them, the samples the first ten.
@@ -112,35 +130,15 @@ extension Store {
                            samples: ok ? [] : Array(rows.prefix(Self.sampleLimit)))
     }
 
-    func foreignKeyCheck() throws -> CheckResult {
-        let rows = try db.query("PRAGMA foreign_key_check") { r in "\(r.text(0)) rowid \(r.int(1)) -> \(r.text(2))" }
-        return CheckResult(name: "foreign_keys", status: rows.isEmpty ? .ok : .error, count: rows.count,
-                           message: rows.isEmpty ? "none" : "\(rows.count) rows point at a missing parent",
-                           samples: Array(rows.prefix(Self.sampleLimit)))
-    }
-
-    /// The stored raw text must still parse to the stored SKU and lot (the parser is Swift, so
-    /// this scans in Swift, parsing each distinct spelling once).
-    func rawSkuMismatchCheck() throws -> CheckResult {
-        var parsed: [String: ParsedSku] = [:]
-        var count = 0
-        var samples: [String] = []
-        _ = try db.query("""
-            SELECT i.item_id, i.shipstation_sku_raw, s.sku_code, l.lot_number
-            FROM shipped_items i JOIN skus s ON s.sku_id = i.sku_id LEFT JOIN lots l ON l.lot_id = i.lot_id
-            """) { r in
-            let raw = r.text(1)
-            let p = parsed[raw] ?? { let p = SkuParser.parse(raw); parsed[raw] = p; return p }()
-            if p.baseSku != r.text(2) || p.lotNumber != r.textOrNil(3) {
-                count += 1
-                if samples.count < Self.sampleLimit {
-                    samples.append("item \(r.int(0)): '\(raw)' stored as \(SkuLotKey(baseSku: r.text(2), lotNumber: r.textOrNil(3)))")
-                }
-            }
+    /// PRAGMA foreign_key_check for every table but shipped_items, whose references the item scan checked.
+    func foreignKeyCheck(items: ItemScan.Finding) throws -> CheckResult {
+        var finding = items
+        let tables = try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'shipped_items' AND name NOT LIKE 'sqlite_%'") { $0.text(0) }
+        for table in tables {
+            _ = try db.query("PRAGMA foreign_key_check(\"\(table)\")") { r in finding.add("\(r.text(0)) rowid \(r.int(1)) -> \(r.text(2))") }
         }
-        return CheckResult(name: "raw_sku_mismatch", status: count == 0 ? .ok : .error, count: count,
-                           message: count == 0 ? "none" : "\(count) items whose raw SKU text parses to another SKU or lot than stored",
-                           samples: samples)
+        return CheckResult(name: "foreign_keys", status: finding.count == 0 ? .ok : .error, count: finding.count,
+                           message: finding.count == 0 ? "none" : "\(finding.count) rows point at a missing parent", samples: finding.samples)
     }
 
     func indexesCheck() throws -> CheckResult {

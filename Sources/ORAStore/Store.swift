@@ -20,6 +20,12 @@ public final class Store {
         let mode = try db.one("PRAGMA journal_mode = WAL") { $0.text(0) }
         guard mode == "wal" else { throw StoreError(code: 0, message: "cannot put \(path) in WAL mode (got \(mode ?? "nothing"))") }
         try db.execute("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
+        // A SAVEPOINT per request keeps each touched page's original in the sub-journal: in memory,
+        // not in a temp file written for every request. A 64 MiB cache keeps the hot index pages.
+        try db.execute("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
+        // Checkpoints run on the Checkpointer's thread, never inside the writer's COMMIT; after
+        // a WAL reset the file is cut back to 64 MiB.
+        try db.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
         try Schema.prepare(db)
         return Store(db: db, path: path)
     }
@@ -27,7 +33,9 @@ public final class Store {
     /// A reader's connection: read-only, so no code path on a reader can write.
     public static func openReader(path: String) throws -> Store {
         let db = try Database(path: path, mode: .readOnly)
-        try db.execute("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON")
+        try db.execute("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768")
+        // Long scans (validate, reports) read pages straight from the mapping instead of copying them.
+        _ = try db.query("PRAGMA mmap_size = 1073741824") { $0.int(0) }
         return Store(db: db, path: path)
     }
 
@@ -39,6 +47,17 @@ public final class Store {
     /// Runs `body` on one consistent snapshot of the file.
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
         try db.transaction("DEFERRED", body)
+    }
+
+    /// The checkpointer's connection: copies committed WAL frames into the file without blocking anyone.
+    public static func openCheckpointer(path: String) throws -> Store {
+        let db = try Database(path: path)
+        try db.execute("PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0")
+        return Store(db: db, path: path)
+    }
+
+    public func checkpointPassive() throws {
+        _ = try db.query("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(0) }
     }
 
     /// Folds the WAL back into the main file and truncates it (at shutdown).

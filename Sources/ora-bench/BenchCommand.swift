@@ -16,6 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Folder for the JSON results.") var out = "bench/results"
     @Option(help: "Shipped items in the validate/report database.") var bigItems = 1_000_000
     @Flag(help: "A fast smoke run (a tenth of the work; numbers are not comparable).") var quick = false
+    @Option(help: "Run one part only, for profiling: ceiling, writes, parse.") var only: String?
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -27,6 +28,23 @@ struct BenchCommand: ParsableCommand {
         var results = JSONObject()
         func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
         func fmt(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
+
+        if only == "ceiling" {
+            print("ceiling: \(fmt(try bench.ceiling(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "PB-")))) shipments/s")
+            return
+        }
+        if only == "writes" {
+            let run = try bench.oraWrites(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "C64-"), clients: 64)
+            print("64 clients: \(fmt(run.result.perSecond)) shipments/s, \(fmt(run.transactionsPerSecond)) txn/s")
+            return
+        }
+        if only == "parse" {
+            let parseServer = try ServerProcess(binary: server, database: bench.path("parse.db"))
+            let r = bench.parseSku(server: parseServer, requests: bench.scaled(300_000), clients: 50, depth: 1)
+            parseServer.stop()
+            print("parseSku 50 clients: \(fmt(r.perSecond)) req/s")
+            return
+        }
 
         // Writes.
         log("python baseline ...")

@@ -123,13 +123,23 @@ final class LoadGenerator {
     }
 
     /// Counts reply lines; a reply whose first bytes hold `"error"` counts as an error.
+    private static let errorKey = Array(#""error""#.utf8)
+
+    static func holdsError(_ head: [UInt8]) -> Bool {
+        guard head.count >= errorKey.count else { return false }
+        for start in 0...(head.count - errorKey.count) where head[start] == 0x22 {
+            if Array(head[start..<(start + errorKey.count)]) == errorKey { return true }
+        }
+        return false
+    }
+
     fileprivate func received(_ client: Client, _ bytes: UnsafeRawBufferPointer) {
         for byte in bytes {
             if client.head.count < 48 { client.head.append(byte) }
             guard byte == 0x0A else { continue }
             let now = DispatchTime.now().uptimeNanoseconds
             if let sent = client.sentAt.popFirst() { latencies.append(UInt32(min(UInt64(UInt32.max), (now - sent) / 1000))) }
-            if client.head.count >= 8, String(decoding: client.head, as: UTF8.self).contains("\"error\"") { errors += 1 }
+            if Self.holdsError(client.head) { errors += 1 }
             client.head.removeAll(keepingCapacity: true)
             remaining -= 1
             send(client)

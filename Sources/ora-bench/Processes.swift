@@ -13,7 +13,7 @@ final class ServerProcess {
         self.database = database
         process.executableURL = URL(fileURLWithPath: binary)
         // The start line (logged at info) names the port the kernel chose.
-        process.arguments = ["--database", database, "--listen", "127.0.0.1:0"] + extra
+        process.arguments = ["--database", database, "--listen", "127.0.0.1:0"] + extra + (ProcessInfo.processInfo.environment["ORA_BENCH_DEBUG"] != nil ? ["--log-level", "debug"] : [])
         let logs = Pipe()
         process.standardError = logs
         process.standardOutput = FileHandle.nullDevice
@@ -28,7 +28,11 @@ final class ServerProcess {
             if let r = text.range(of: "listen=127.0.0.1:"), let p = Int(text[r.upperBound...].prefix(while: \.isNumber)) {
                 port = p
                 // Keep draining so the server never blocks on a full pipe.
-                handle.readabilityHandler = { h in _ = h.availableData }
+                let echo = ProcessInfo.processInfo.environment["ORA_BENCH_DEBUG"] != nil
+                handle.readabilityHandler = { h in
+                    let data = h.availableData
+                    if echo { FileHandle.standardError.write(data) }
+                }
                 return
             }
         }
