@@ -17,6 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Shipped items in the validate/report database.") var bigItems = 1_000_000
     @Flag(help: "A fast smoke run (a tenth of the work; numbers are not comparable).") var quick = false
     @Option(help: "Run one part only, for profiling: ceiling, writes, parse.") var only: String?
+    @Option(help: "Clients for --only writes.") var clients = 64
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -34,8 +35,8 @@ struct BenchCommand: ParsableCommand {
             return
         }
         if only == "writes" {
-            let run = try bench.oraWrites(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "C64-"), clients: 64)
-            print("64 clients: \(fmt(run.result.perSecond)) shipments/s, \(fmt(run.transactionsPerSecond)) txn/s")
+            let run = try bench.oraWrites(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "C\(clients)-"), clients: clients)
+            print("\(clients) clients: \(fmt(run.result.perSecond)) requests/s, \(fmt(run.transactionsPerSecond)) transactions/s (\(fmt(run.result.perSecond / run.transactionsPerSecond, 1)) requests per commit), p50 \(fmt(run.result.percentile(0.5), 2)) ms, p99 \(fmt(run.result.percentile(0.99), 2)) ms")
             return
         }
         if only == "parse" {
