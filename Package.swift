@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "ORAProtocol"),
+        // A seeded random generator shared by the tests' fuzzers and ora-bench.
+        .target(name: "ORATestSupport"),
         .target(name: "ORADomain", dependencies: ["ORAProtocol"]),
         .target(name: "ORAStore", dependencies: ["CSQLite", "ORADomain", "ORAProtocol"]),
         .target(
@@ -50,15 +52,15 @@ let package = Package(
         .executableTarget(
             name: "ora-bench",
             dependencies: [
-                "CLibUV", "ORAStore", "ORADomain", "ORAProtocol",
+                "CLibUV", "ORAStore", "ORADomain", "ORAProtocol", "ORATestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
-        .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol"]),
-        .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol"]),
+        .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
+        .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),
         .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAProtocol"]),
-        .testTarget(name: "ORAIntegrationTests", dependencies: ["ORAProtocol"]),
+        .testTarget(name: "ORAIntegrationTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
     ]
 )

@@ -3,17 +3,8 @@
 
 import Foundation
 import ORAProtocol
+import ORATestSupport
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 struct ShipmentStream {
     static let skus = ["17612", "17904", "18000", "18795", "17914"]
@@ -21,7 +12,7 @@ struct ShipmentStream {
 
     /// The i-th shipment's recordShipment params.
     static func shipments(count: Int, prefix: String, seed: UInt64 = 42) -> [JSON] {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix(seed: seed)
         let today = Date()
         var out: [JSON] = []
         out.reserveCapacity(count)

@@ -1,4 +1,5 @@
 import Testing
+import ORATestSupport
 @testable import ORADomain
 
 /// The parser against a reference model on random strings from the characters that matter.
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func agreesWithTheModel() {
-        var rng = SeededFuzzRng(state: 4)
+        var rng = SplitMix(seed: 4)
         let chars: [Character] = ["1", "7", "6", "0", " ", "\t", "-", "-", "a", "O", "１", "–", "\n", ".", "_"]
         for _ in 0..<100_000 {
             let s = String((0..<Int.random(in: 0...14, using: &rng)).map { _ in chars.randomElement(using: &rng)! })
@@ -38,13 +39,3 @@ import Testing
     }
 }
 
-struct SeededFuzzRng: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -63,8 +63,7 @@ import ORAProtocol
         try seedMasterData(c)
         var lines = ""
         for i in 0..<300 {
-            lines += JSONWriter.string(["jsonrpc": "2.0", "id": .int(i), "method": "recordShipment",
-                                        "params": shipment("O\(i)", day(), [("17612 - 250300", 1)])]) + "\n"
+            lines += recordLine(id: .int(i), shipment("O\(i)", day(), [("17612 - 250300", 1)]))
         }
         try c.send(raw: lines)
         var stored: [String] = [], refused: [String] = []

@@ -21,8 +21,7 @@ import ORAProtocol
                     guard let c = try? RPCClient(port: port) else { return }
                     var lines = ""
                     for i in 0..<150 {
-                        lines += JSONWriter.string(["jsonrpc": "2.0", "id": .string("R\(round)-\(client)-\(i)"), "method": "recordShipment",
-                                                    "params": shipment("R\(round)-\(client)-\(i)", day(), [("17612 - 250300", 1), ("18000", 2)])]) + "\n"
+                        lines += recordLine(id: .string("R\(round)-\(client)-\(i)"), shipment("R\(round)-\(client)-\(i)", day(), [("17612 - 250300", 1), ("18000", 2)]))
                     }
                     try? c.send(raw: lines)
                     while let reply = try? c.readJSON(timeout: 5), reply["result"] != nil {

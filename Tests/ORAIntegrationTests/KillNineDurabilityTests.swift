@@ -10,8 +10,7 @@ import ORAProtocol
         try seedMasterData(c)
         var lines = ""
         for i in 0..<300 {
-            lines += JSONWriter.string(["jsonrpc": "2.0", "id": .int(i), "method": "recordShipment",
-                                        "params": shipment("K\(i)", day(), [("17612 - 250300", 1), ("18000", 2)])]) + "\n"
+            lines += recordLine(id: .int(i), shipment("K\(i)", day(), [("17612 - 250300", 1), ("18000", 2)]))
         }
         try c.send(raw: lines)
         var acknowledged: [String] = []

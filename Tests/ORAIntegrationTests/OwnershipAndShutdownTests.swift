@@ -20,8 +20,7 @@ import ORAProtocol
         try seedMasterData(c)
         var lines = ""
         for i in 0..<200 {
-            lines += JSONWriter.string(["jsonrpc": "2.0", "id": .int(i), "method": "recordShipment",
-                                        "params": shipment("T\(i)", day(), [("17612 - 250300", 1)])]) + "\n"
+            lines += recordLine(id: .int(i), shipment("T\(i)", day(), [("17612 - 250300", 1)]))
         }
         try c.send(raw: lines)
         #expect(try c.readJSON()["id"] == 0)

@@ -112,8 +112,7 @@ import ORAProtocol
         var lines = ""
         for i in 0..<50 {
             let sku = i % 5 == 0 ? "77777" : "17612 - 250300"
-            lines += JSONWriter.string(["jsonrpc": "2.0", "id": .int(i), "method": "recordShipment",
-                                        "params": shipment("G\(i)", day(), [(sku, 1)])]) + "\n"
+            lines += recordLine(id: .int(i), shipment("G\(i)", day(), [(sku, 1)]))
         }
         try c.send(raw: lines)
         var ok = 0, refused = 0

@@ -1,25 +1,16 @@
 import Testing
+import ORATestSupport
 @testable import ORAProtocol
 
 /// Deterministic fuzzing (seeded, so any failure replays): the parser, writer and framer never crash
 /// and keep their invariants on hundreds of thousands of generated inputs.
 @Suite struct SeededFuzzTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let alphabet = Array(#"{}[]:,"\ 0123456789.-+eEtrufalsn\/bfnrtu00e9"#.utf8) + [0x0A, 0xC3, 0xA9, 0xFF, 0xED]
 
     /// Random byte soup built from JSON's own characters: parse or throw, never crash; whatever parses round-trips.
     @Test func parserAndWriterOnRandomInput() {
-        var rng = Rng(state: 1)
+        var rng = SplitMix(seed: 1)
         var parsed = 0
         for _ in 0..<200_000 {
             let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in Self.alphabet.randomElement(using: &rng)! }
@@ -35,7 +26,7 @@ import Testing
 
     /// Random JSON values survive write-then-parse exactly.
     @Test func generatedValuesRoundTrip() throws {
-        var rng = Rng(state: 2)
+        var rng = SplitMix(seed: 2)
         func value(_ depth: Int) -> JSON {
             switch Int.random(in: 0...(depth > 4 ? 3 : 5), using: &rng) {
             case 0: return .null
@@ -57,7 +48,7 @@ import Testing
 
     /// The framer, fed a random stream in random chunks, yields exactly the non-blank lines of the stream.
     @Test func framerMatchesASimpleModel() {
-        var rng = Rng(state: 3)
+        var rng = SplitMix(seed: 3)
         for _ in 0..<2_000 {
             let stream = (0..<Int.random(in: 0...2000, using: &rng)).map { _ in [0x0A, 0x0D, 0x20, 0x61, 0x62, 0x09][Int.random(in: 0...5, using: &rng)] as UInt8 }
             let limit = Int.random(in: 1...64, using: &rng)

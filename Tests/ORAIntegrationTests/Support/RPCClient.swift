@@ -119,3 +119,8 @@ func shipment(_ order: String, _ date: String, _ items: [(String, Int)], extra: 
     for (k, v) in extra { o[k] = v }
     return .object(o)
 }
+
+/// One recordShipment request line (with its newline), for tests that pipeline many.
+func recordLine(id: JSON, _ params: JSON) -> String {
+    JSONWriter.string(["jsonrpc": "2.0", "id": id, "method": "recordShipment", "params": params]) + "\n"
+}
