@@ -4,7 +4,8 @@
 //   onRead -> framer -> handleLine -> RPCDecoder -> dispatch -> (loop | reader | writer)
 //   completions (mailbox) -> replies.fill -> flush -> uv_write -> onWrite
 //
-// (1) Reading stops while the connection has `maxInFlight` unanswered requests or `maxOutputBytes`
+// (1) Reading stops while the connection has `maxInFlight` unanswered requests (or jobs waiting to
+//     start) or `maxOutputBytes`
 //     of unsent replies, and resumes at half of each: a client that never reads costs a bounded
 //     amount of memory and never slows anyone else.
 // (2) Requests of one connection take effect in the order sent: consecutive writes go to the
@@ -58,12 +59,15 @@ final class Connection {
         reading = false
     }
 
+    /// Unanswered requests, and jobs still waiting to start (a batch is one reply but many jobs).
+    private var inFlight: Int { replies.pendingCount + held.count }
+
     private var isBackedUp: Bool {
-        replies.pendingCount >= server.config.maxInFlight || unsentBytes >= server.config.maxOutputBytes
+        inFlight >= server.config.maxInFlight || unsentBytes >= server.config.maxOutputBytes
     }
 
     private var hasDrained: Bool {
-        replies.pendingCount <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2
+        inFlight <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
