@@ -78,6 +78,18 @@ import ORAProtocol
         #expect(locked != 0 && lockErr.contains("already owned"))
     }
 
+    /// On a terminal, migrate shows how far normalizing has come.
+    @Test(.enabled("needs script(1) for a pseudo-terminal") { FileManager.default.isExecutableFile(atPath: "/usr/bin/script") })
+    func progressLineOnATerminal() throws {
+        let dir = TempDir()
+        let path = dir.path("ora.db")
+        let model = try LegacyDatabase.create(at: path, orders: 2000)
+        let (status, out, _) = try runCommand("/usr/bin/script", ["-qec", "\(server) migrate --database \(path)", "/dev/null"])
+        #expect(status == 0)
+        #expect(out.contains("normalizing shipped_items: \(model.legacyItemRows) of \(model.legacyItemRows) rows"))
+        #expect(out.contains("accounting") && out.contains("(balanced)"))
+    }
+
     /// A file that fails quick_check is refused, untouched, and no backup is made.
     @Test func corruptFileIsRefusedUntouched() throws {
         let dir = TempDir()

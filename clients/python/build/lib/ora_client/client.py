@@ -1,0 +1,234 @@
+"""A blocking client for ora-server's newline-delimited JSON-RPC 2.0.
+
+    with Client() as ora:
+        ora.record_shipment("100231", "2025-10-06", [{"sku": "17612 - 250300", "quantity": 2}])
+
+Errors the server answers raise OraError (with .code, .reason, .data); a connection that cannot be
+made or is lost raises TransportError. Calls that are safe to repeat are retried once on a fresh
+connection when the old one dropped; others are not, since the server may already have run them.
+"""
+
+import json
+import os
+import socket
+import time
+
+DEFAULT_ADDRESS = "127.0.0.1:7420"
+
+# Methods whose repetition leaves the same state (reads, and writes that state a whole value).
+IDEMPOTENT = frozenset({
+    "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
+    "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
+})
+
+
+class OraError(Exception):
+    """An error answered by the server: JSON-RPC code, message and data (data['reason'])."""
+
+    def __init__(self, code, message, data=None):
+        super().__init__(f"{code} {(data or {}).get('reason', '')}: {message}")
+        self.code = code
+        self.message = message
+        self.data = data or {}
+
+    @property
+    def reason(self):
+        return self.data.get("reason")
+
+
+class TransportError(OraError):
+    """Cannot connect, connection lost, or no reply within the timeout."""
+
+    def __init__(self, message):
+        super().__init__(-1, message, {"reason": "transport"})
+
+
+def _parse_address(address):
+    if address.startswith("unix:"):
+        return socket.AF_UNIX, address[5:]
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"address must be HOST:PORT or unix:PATH, got {address!r}")
+    return socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, (host.strip("[]"), int(port))
+
+
+class Client:
+    def __init__(self, address=None, timeout=30.0, token=None):
+        self.address = address or os.environ.get("ORA_ADDRESS") or DEFAULT_ADDRESS
+        self.timeout = timeout
+        self.token = token
+        self._sock = None
+        self._buffer = b""
+        self._next_id = 1
+
+    # -- connection -------------------------------------------------------------------------
+
+    def __enter__(self):
+        self.connect()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def connect(self):
+        family, target = _parse_address(self.address)
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(target)
+        except OSError as e:
+            sock.close()
+            raise TransportError(f"cannot connect to {self.address}: {e}") from None
+        if family != socket.AF_UNIX:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._sock, self._buffer = sock, b""
+        if self.token is not None:
+            self._roundtrip([("auth", {"token": self.token})])
+
+    def close(self):
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def call(self, method, params=None, **kwargs):
+        """Calls one method; params as a dict or as keyword arguments. Returns the result."""
+        if params is None and kwargs:
+            params = kwargs
+        result = self.call_many([(method, params)])[0]
+        return result
+
+    def call_many(self, calls, raise_errors=True):
+        """Pipelines calls on one connection: all are sent, then all replies read, in order.
+
+        Returns the results in order; with raise_errors=False a failed call's entry is its OraError.
+        """
+        calls = list(calls)
+        if not calls:
+            return []
+        retry = all(method in IDEMPOTENT for method, _ in calls)
+        try:
+            results = self._roundtrip(calls)
+        except TransportError:
+            if not retry:
+                raise
+            self.close()
+            results = self._roundtrip(calls)
+        if raise_errors:
+            for r in results:
+                if isinstance(r, OraError):
+                    raise r
+        return results
+
+    def _roundtrip(self, calls):
+        if self._sock is None:
+            self.connect()
+        ids, lines = [], []
+        for method, params in calls:
+            request = {"jsonrpc": "2.0", "id": self._next_id, "method": method}
+            if params is not None:
+                request["params"] = params
+            ids.append(self._next_id)
+            self._next_id += 1
+            lines.append(json.dumps(request, separators=(",", ":"), ensure_ascii=False))
+        try:
+            self._sock.sendall(("\n".join(lines) + "\n").encode())
+            replies = [self._read_reply() for _ in ids]
+        except (OSError, TransportError) as e:
+            self.close()
+            raise e if isinstance(e, TransportError) else TransportError(f"connection to {self.address} lost: {e}") from None
+        results = []
+        for expected, reply in zip(ids, replies):
+            if reply.get("id") != expected and reply.get("id") is not None:
+                raise TransportError(f"reply out of order: expected id {expected}, got {reply.get('id')}")
+            if "error" in reply:
+                e = reply["error"]
+                results.append(OraError(e.get("code"), e.get("message"), e.get("data")))
+            else:
+                results.append(reply.get("result"))
+        return results
+
+    def _read_reply(self):
+        deadline = time.monotonic() + self.timeout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TransportError(f"no reply from {self.address} within {self.timeout} s")
+            self._sock.settimeout(remaining)
+            try:
+                chunk = self._sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                raise TransportError(f"{self.address} closed the connection")
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return json.loads(line)
+
+    # -- typed helpers, one per method --------------------------------------------------------
+
+    def parse_sku(self, sku, resolve=False):
+        return self.call("parseSku", {"sku": sku, "resolve": resolve})
+
+    def record_shipment(self, order_number, ship_date, items, backfill=False, source=None, external=False):
+        """items: [{"sku": "17612 - 250300", "quantity": 2}, ...]: the order's whole content."""
+        params = {"orderNumber": order_number, "shipDate": ship_date, "items": list(items)}
+        if backfill:
+            params["backfill"] = True
+        if source is not None:
+            params["source"] = source
+        if external:
+            params["external"] = True
+        return self.call("recordShipment", params)
+
+    def reconcile_date(self, date, shipments, apply=False):
+        """shipments: ShipStation shipment objects (a page's "shipments" list)."""
+        return self.call("reconcileDate", {"date": date, "shipments": list(shipments), "apply": apply})
+
+    def validate(self, full=False):
+        return self.call("validate", {"full": full})
+
+    def status(self):
+        return self.call("status")
+
+    def list_skus(self):
+        return self.call("listSkus")["skus"]
+
+    def list_lots(self, sku_code=None, status=None):
+        params = {k: v for k, v in (("skuCode", sku_code), ("status", status)) if v is not None}
+        return self.call("listLots", params)["lots"]
+
+    def upsert_sku(self, sku_code, product_name, reorder_point=None, pallet_count=None):
+        params = {"skuCode": sku_code, "productName": product_name}
+        if reorder_point is not None:
+            params["reorderPoint"] = reorder_point
+        if pallet_count is not None:
+            params["palletCount"] = pallet_count
+        return self.call("upsertSku", params)
+
+    def upsert_lot(self, sku_code, lot_number, received_date=None, initial_qty=None, manual_adjustment=None, status=None):
+        params = {"skuCode": sku_code, "lotNumber": lot_number}
+        for key, value in (("receivedDate", received_date), ("initialQty", initial_qty),
+                           ("manualAdjustment", manual_adjustment), ("status", status)):
+            if value is not None:
+                params[key] = value
+        return self.call("upsertLot", params)
+
+    def shipped_items(self, date=None, date_from=None, date_to=None, sku_code=None, order_number=None, limit=None, cursor=None):
+        params = {k: v for k, v in (("date", date), ("from", date_from), ("to", date_to), ("skuCode", sku_code),
+                                    ("orderNumber", order_number), ("limit", limit), ("cursor", cursor)) if v is not None}
+        return self.call("shippedItems", params)
+
+    def iter_shipped_items(self, **filters):
+        """Every shipped line matching the filters, following the cursor page by page."""
+        cursor = None
+        while True:
+            page = self.shipped_items(cursor=cursor, **filters)
+            yield from page["items"]
+            cursor = page["nextCursor"]
+            if cursor is None:
+                return
+
+    def order_history(self, order_number):
+        return self.call("orderHistory", {"orderNumber": order_number})["events"]
