@@ -231,10 +231,10 @@ public struct Migration {
             for row in rows {
                 let code = Self.text(row["sku"])?.trimmingCharacters(in: .whitespaces) ?? ""
                 guard let sku = skuIDs[code] else {
-                    try quarantine(table: table, row: row, order: nil, reason: "unknown_sku", message: "\(table) row \(Output.text(row["id"])) names SKU '\(code)', not in inventory_current"); continue
+                    try quarantine(table: table, row: row, order: nil, reason: "unknown_sku", message: "\(table) row \(Self.text(row["id"]) ?? "?") names SKU '\(code)', not in inventory_current"); continue
                 }
                 guard let quantity = row["quantity"]?.int64Value else {
-                    try quarantine(table: table, row: row, order: nil, reason: "invalid_quantity", message: "\(table) row \(Output.text(row["id"])) has no integer quantity"); continue
+                    try quarantine(table: table, row: row, order: nil, reason: "invalid_quantity", message: "\(table) row \(Self.text(row["id"]) ?? "?") has no integer quantity"); continue
                 }
                 let values: [SQLValue] = columns.map { column in
                     switch column {
@@ -309,8 +309,4 @@ public struct Migration {
         guard t.count >= 19, BusinessDate(iso: String(t.prefix(10))) != nil else { return nil }
         return String(t.prefix(10)) + "T" + String(t.dropFirst(11).prefix(8)) + ".000Z"
     }
-}
-
-private enum Output {
-    static func text(_ value: JSON?) -> String { value.map { JSONWriter.string($0) } ?? "?" }
 }

@@ -210,10 +210,11 @@ public enum Schema {
     /// Brings an empty or older ORA file to the current version; refuses anything else.
     public static func prepare(_ db: Database) throws {
         try checkOwnable(db)
-        if case .ora(let version) = try inspect(db), version == currentVersion { return }
-        let version: Int
-        if case .ora(let v) = try inspect(db) { version = v } else { version = 0 }
-        try upgrade(db, from: version)
+        switch try inspect(db) {
+        case .empty: try upgrade(db, from: 0)
+        case .ora(let version) where version < currentVersion: try upgrade(db, from: version)
+        default: return
+        }
     }
 
     static func upgrade(_ db: Database, from version: Int) throws {
