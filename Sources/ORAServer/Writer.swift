@@ -14,7 +14,7 @@ import ORAStore
 struct WriteJob: Sendable {
     let ticket: Ticket
     let method: String
-    /// Runs inside the request's savepoint; `now` is the group's timestamp.
+    /// Runs inside the request's savepoint; `now` is the request's own event time.
     let work: @Sendable (Store, String) throws -> JSON
 }
 
@@ -57,19 +57,19 @@ final class Writer: Sendable {
 
     private func run(store: Store) {
         var window = WriterWindow()
+        var clock = EventClock()
         while true {
             let group = queue.popBatch(max: maxGroup)
             if group.isEmpty { break }
-            let replies = commit(group, store: store, window: &window)
+            let replies = commit(group, store: store, clock: &clock, window: &window)
             mailbox.post(replies)
             if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
     }
 
-    private func commit(_ group: [WriteJob], store: Store, window: inout WriterWindow) -> [Completion] {
+    private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock, window: inout WriterWindow) -> [Completion] {
         let db = store.db
-        let now = Timestamp.now()
         let started = DispatchTime.now().uptimeNanoseconds
         var executed = started
         var replies: [(Ticket, [UInt8])] = []
@@ -77,7 +77,7 @@ final class Writer: Sendable {
         do {
             try db.run("BEGIN IMMEDIATE")
             for job in group {
-                replies.append((job.ticket, execute(job, store: store, now: now)))
+                replies.append((job.ticket, execute(job, store: store, now: clock.next())))
             }
             executed = DispatchTime.now().uptimeNanoseconds
             try db.run("COMMIT")

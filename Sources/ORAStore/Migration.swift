@@ -91,8 +91,7 @@ public struct Migration {
     }
 
     static func stamp(_ date: Date) -> String {
-        Timestamp.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-            .replacingOccurrences(of: ".", with: "").prefix(15) + "Z"
+        Timestamp.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").prefix(15) + "Z"
     }
 
     // MARK: - The transaction's body
@@ -307,6 +306,6 @@ public struct Migration {
     static func isoTime(_ legacy: String) -> String? {
         let t = legacy.trimmingCharacters(in: .whitespaces)
         guard t.count >= 19, BusinessDate(iso: String(t.prefix(10))) != nil else { return nil }
-        return String(t.prefix(10)) + "T" + String(t.dropFirst(11).prefix(8)) + ".000Z"
+        return String(t.prefix(10)) + "T" + String(t.dropFirst(11).prefix(8)) + ".000000Z"
     }
 }

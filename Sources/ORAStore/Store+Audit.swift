@@ -55,7 +55,8 @@ extension Store {
                 "reason": .string(r.text(2)), "message": .string(r.text(3)),
             ])
         }
-        // Both lists are already in time order; merge them (ties: changes first).
+        // Both lists are in time order, and the writer's EventClock never gives two requests the
+        // same time: merge them by time.
         var events: [JSON] = []
         var i = 0, j = 0
         while i < changes.count || j < refusals.count {

@@ -18,3 +18,14 @@ import Foundation
         #expect { try Backup.copy(from: store.db, to: target) } throws: { "\($0)".contains("never overwrites") }
     }
 }
+
+@Suite struct EventClockTests {
+    /// The writer's clock never repeats or goes back, even when the wall clock does.
+    @Test func strictlyIncreasing() {
+        var clock = EventClock()
+        let frozen = Date(timeIntervalSince1970: 1_764_000_000)
+        let times = (0..<1000).map { i in clock.next(now: i == 500 ? frozen.addingTimeInterval(-10) : frozen) }
+        #expect(times == times.sorted() && Set(times).count == 1000)
+        #expect(times[0] == "2025-11-24T16:00:00.000000Z")
+    }
+}
