@@ -36,7 +36,8 @@ struct Reconcile: ParsableCommand {
         add("manual", "manualIntervention") { Output.text($0["reason"]) }
         add("external", "keptExternal") { "kept: \(Output.text($0["units"])) units on \(Output.text($0["shipDate"]))" }
         for lot in r["createdLots"]?.arrayValue ?? [] {
-            rows.append(["new lot", "", "\(Output.text(lot["skuCode"])) - \(Output.text(lot["lotNumber"]))", "created, not yet received"])
+            let created = r["applied"] == true ? "created" : "to be created"
+            rows.append(["new lot", "", "\(Output.text(lot["skuCode"])) - \(Output.text(lot["lotNumber"]))", "\(created), not yet received"])
         }
         func totals(_ key: String) -> String { "\(Output.text(r[key]?["orders"])) orders, \(Output.text(r[key]?["units"])) units" }
         var out = [rows.isEmpty ? "\(Output.text(r["date"])): the database agrees with ShipStation" : Output.table(["FOUND", "ORDER", "SKU", "FIX"], rows)]
