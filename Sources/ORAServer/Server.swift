@@ -28,6 +28,7 @@ public final class Server {
     private var writer: Writer!
     private var readers: ReaderPool!
     private var checkpointer: Checkpointer!
+    private var syncer: Syncer?
     private var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
@@ -56,8 +57,9 @@ public final class Server {
         try UVError.check(uv_async_init(loop, async.assumingMemoryBound(to: uv_async_t.self), onMailbox), "uv_async_init")
         extraHandles.append(async)
         mailbox = Mailbox(async: async.assumingMemoryBound(to: uv_async_t.self))
+        syncer = config.sync == .pipelined ? try Syncer(walPath: config.databasePath + "-wal", mailbox: mailbox, logger: logger) : nil
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
-                        mailbox: mailbox, stats: stats, logger: logger)
+                        mailbox: mailbox, syncer: syncer, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, logger: logger)
         checkpointer = Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval, logger: logger)
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -366,6 +368,7 @@ public final class Server {
     private func stopWorkers() {
         checkpointer.stop()
         writer.stop()
+        syncer?.stop()
         readers.stop()
     }
 

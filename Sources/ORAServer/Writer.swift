@@ -4,7 +4,8 @@
 // (2) Whatever is queued when the writer wakes becomes one transaction, each request inside its own
 //     SAVEPOINT: a failing request rolls back to its savepoint and never takes another's writes.
 // (3) A reply is posted to the loop only after COMMIT returned, i.e. after the WAL is on disk
-//     (synchronous=FULL); if COMMIT fails every request of the group is answered -32603.
+//     (synchronous=FULL), or, with --sync pipelined, after the Syncer's fdatasync of the WAL;
+//     if COMMIT fails every request of the group is answered -32603.
 
 import Foundation
 import Logging
@@ -31,7 +32,11 @@ final class Writer: Sendable {
     private let maxGroup: Int
     private let finished = DispatchSemaphore(value: 0)
 
-    init(store: Store, queueDepth: Int, maxGroup: Int, mailbox: Mailbox, stats: Stats, logger: Logger) {
+    /// With `--sync pipelined`, committed replies go through here to be synced first.
+    private let syncer: Syncer?
+
+    init(store: Store, queueDepth: Int, maxGroup: Int, mailbox: Mailbox, syncer: Syncer?, stats: Stats, logger: Logger) {
+        self.syncer = syncer
         queue = WorkQueue(capacity: queueDepth)
         self.mailbox = mailbox
         self.stats = stats
@@ -62,7 +67,7 @@ final class Writer: Sendable {
             let group = queue.popBatch(max: maxGroup)
             if group.isEmpty { break }
             let replies = commit(group, store: store, clock: &clock, window: &window)
-            mailbox.post(replies)
+            if let syncer { syncer.submit(replies) } else { mailbox.post(replies) }
             if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }

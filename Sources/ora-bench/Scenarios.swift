@@ -63,8 +63,8 @@ struct Bench {
     }
 
     /// recordShipment over TCP, `clients` connections each with one request in flight, durable.
-    func oraWrites(shipments: [JSON], clients: Int) throws -> WriteRun {
-        let server = try ServerProcess(binary: serverBinary, database: path("ora-\(clients).db"))
+    func oraWrites(shipments: [JSON], clients: Int, sync: String = "full") throws -> WriteRun {
+        let server = try ServerProcess(binary: serverBinary, database: path("ora-\(clients)-\(sync).db"), extra: ["--sync", sync])
         defer { server.stop() }
         try seed(server)
         let status = try BlockingClient(port: server.port)
