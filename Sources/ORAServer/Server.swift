@@ -23,23 +23,23 @@ public final class Server {
     let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Server.readBufferSize)
 
     private let lock: DatabaseLock
-    private let loop: UnsafeMutablePointer<uv_loop_t>
+    let loop: UnsafeMutablePointer<uv_loop_t>
     private var mailbox: Mailbox!
     private var writer: Writer!
     private var readers: ReaderPool!
     private var checkpointer: Checkpointer!
     private var syncer: Syncer?
-    private var listener: UnsafeMutableRawPointer?
+    var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
     /// Replies held back on purpose (a wrong token waits before it is told so), due times in ms.
-    private var delayed: [(due: UInt64, ticket: Ticket, bytes: [UInt8])] = []
-    private var delayTimer: UnsafeMutableRawPointer?
-    private var connections: [UInt64: Connection] = [:]
+    var delayed: [(due: UInt64, ticket: Ticket, bytes: [UInt8])] = []
+    var delayTimer: UnsafeMutableRawPointer?
+    var connections: [UInt64: Connection] = [:]
     private var nextConnectionID: UInt64 = 1
     private var state = State.running
     /// The address actually bound (port 0 becomes the port the kernel chose).
-    public private(set) var boundAddress: ListenAddress
+    public internal(set) var boundAddress: ListenAddress
 
     public init(config: ServerConfig, logger: Logger) throws {
         Self.unblockStopSignals()
@@ -106,78 +106,7 @@ public final class Server {
         return 0
     }
 
-    // MARK: - Listening and accepting
-
-    private func listen() throws {
-        switch config.listen {
-        case .tcp(let host, let port):
-            let handle = UVHandles.allocate(UV_TCP)
-            listener = handle
-            uv_tcp_init(loop, handle.assumingMemoryBound(to: uv_tcp_t.self))
-            var storage = sockaddr_storage()
-            try Self.resolve(host: host, port: port, into: &storage)
-            try withUnsafePointer(to: &storage) { pointer in
-                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { addr in
-                    try UVError.check(uv_tcp_bind(handle.assumingMemoryBound(to: uv_tcp_t.self), addr, 0), "cannot listen on \(config.listen)")
-                }
-            }
-            boundAddress = .tcp(host: host, port: try boundPort(handle))
-        case .unix(let path):
-            let handle = UVHandles.allocate(UV_NAMED_PIPE)
-            listener = handle
-            uv_pipe_init(loop, handle.assumingMemoryBound(to: uv_pipe_t.self), 0)
-            try Self.removeStaleSocket(path)
-            try UVError.check(uv_pipe_bind(handle.assumingMemoryBound(to: uv_pipe_t.self), path), "cannot listen on \(config.listen)")
-            try UVError.check(chmod(path, mode_t(config.socketMode)) == 0 ? 0 : -errno, "chmod \(path)")
-        }
-        ora_handle(listener!)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-        try UVError.check(uv_listen(ora_stream(listener!), 511, onConnection), "cannot listen on \(config.listen)")
-    }
-
-    private static func resolve(host: String, port: Int, into storage: inout sockaddr_storage) throws {
-        let name = host == "localhost" ? "127.0.0.1" : host
-        let ok = withUnsafeMutablePointer(to: &storage) { pointer -> Bool in
-            if uv_ip4_addr(name, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in.self)) == 0 { return true }
-            return uv_ip6_addr(name, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in6.self)) == 0
-        }
-        guard ok else { throw UVError(code: Int32(UV_EINVAL.rawValue), context: "listen address \(host) is not an IPv4 or IPv6 address") }
-    }
-
-    private func boundPort(_ handle: UnsafeMutableRawPointer) throws -> Int {
-        var storage = sockaddr_storage()
-        var length = Int32(MemoryLayout<sockaddr_storage>.size)
-        try withUnsafeMutablePointer(to: &storage) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { addr in
-                try UVError.check(uv_tcp_getsockname(handle.assumingMemoryBound(to: uv_tcp_t.self), addr, &length), "getsockname")
-            }
-        }
-        let port = storage.ss_family == sa_family_t(AF_INET6)
-            ? withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port } }
-            : withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port } }
-        return Int(UInt16(bigEndian: port))
-    }
-
-    /// A socket file left by a server that died is removed; a live one is not.
-    private static func removeStaleSocket(_ path: String) throws {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
-            throw UVError(code: Int32(UV_EEXIST.rawValue), context: "\(path) exists and is not a socket")
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Foundation.close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes)
-        }
-        let live = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
-        }
-        if live { throw UVError(code: Int32(UV_EADDRINUSE.rawValue), context: "another server is listening on unix:\(path)") }
-        unlink(path)
-    }
+    // MARK: - Accepting (listening: Server+Listen.swift)
 
     fileprivate func accept() {
         guard state == .running, let listener else { return }
@@ -231,7 +160,7 @@ public final class Server {
         func answer(_ error: RPCError) {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
         }
-        if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }
+        if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }  // Server+Auth.swift
         guard conn.authenticated else { return answer(.unauthorized) }
         guard let handler = Methods.table[request.method] else { return answer(.methodNotFound(request.method)) }
         let execution: Execution
@@ -260,61 +189,6 @@ public final class Server {
         switch job {
         case .read(let j): return readers.submit(j)
         case .write(let j): return writer.submit(j)
-        }
-    }
-
-    // MARK: - Authentication
-
-    static let wrongTokenDelayMs: UInt64 = 250
-
-    /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
-    private func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
-        let token: String
-        do {
-            let p = try Params(request.params, allowed: ["token"])
-            token = try p.requiredString("token", maxLength: 4096)
-        } catch {
-            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
-            return
-        }
-        guard let expected = config.token else {
-            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": false])) }
-            return
-        }
-        if TokenCheck.matches(token, expected) {
-            conn.authenticated = true
-            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": true])) }
-            return
-        }
-        logger.warning("connection \(conn.id): wrong token")
-        let refusal = RPCError(code: -32010, reason: "unauthorized", message: "Unauthorized: wrong token")
-        delay(ticket, bytes: request.id.map { RPCResponse.failure(id: $0, error: refusal) } ?? [], by: Self.wrongTokenDelayMs, conn: conn)
-    }
-
-    private func delay(_ ticket: Ticket, bytes: [UInt8], by ms: UInt64, conn: Connection) {
-        delayed.append((uv_now(loop) + ms, ticket, bytes))
-        if delayTimer == nil {
-            let timer = UVHandles.allocate(UV_TIMER)
-            uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
-            ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-            delayTimer = timer
-        }
-        uv_timer_start(delayTimer!.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, ms, 0)
-    }
-
-    fileprivate func deliverDelayed() {
-        let now = uv_now(loop)
-        let due = delayed.filter { $0.due <= now }
-        delayed.removeAll { $0.due <= now }
-        var touched: [UInt64: Connection] = [:]
-        for d in due {
-            guard let conn = connections[d.ticket.connection] else { continue }
-            conn.complete(d.ticket, bytes: d.bytes)
-            touched[conn.id] = conn
-        }
-        for conn in touched.values { conn.flush() }
-        if let next = delayed.map(\.due).min(), let timer = delayTimer {
-            uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, next > now ? next - now : 0, 0)
         }
     }
 
@@ -382,11 +256,11 @@ public final class Server {
 
 // MARK: - libuv callbacks
 
-private func server(_ handle: UnsafeMutableRawPointer?) -> Server {
+func server(_ handle: UnsafeMutableRawPointer?) -> Server {
     Unmanaged<Server>.fromOpaque(ora_handle(handle!)!.pointee.data).takeUnretainedValue()
 }
 
-private func onConnection(_ stream: UnsafeMutablePointer<uv_stream_t>?, _ status: Int32) {
+func onConnection(_ stream: UnsafeMutablePointer<uv_stream_t>?, _ status: Int32) {
     guard status == 0 else { return }
     server(UnsafeMutableRawPointer(stream)).accept()
 }
@@ -399,7 +273,7 @@ private func onSignal(_ handle: UnsafeMutablePointer<uv_signal_t>?, _ signum: In
     server(UnsafeMutableRawPointer(handle)).beginShutdown(signal: signum)
 }
 
-private func onDelayTimer(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
+func onDelayTimer(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
     server(UnsafeMutableRawPointer(timer)).deliverDelayed()
 }
 

@@ -1,0 +1,61 @@
+// `auth {token}` and the replies held back on purpose (a wrong token is answered only after a
+// delay, on a libuv timer: the loop never sleeps).
+
+import CLibUV
+import Foundation
+import ORAProtocol
+
+extension Server {
+    static let wrongTokenDelayMs: UInt64 = 250
+
+    /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
+    func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
+        let token: String
+        do {
+            let p = try Params(request.params, allowed: ["token"])
+            token = try p.requiredString("token", maxLength: 4096)
+        } catch {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
+            return
+        }
+        guard let expected = config.token else {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": false])) }
+            return
+        }
+        if TokenCheck.matches(token, expected) {
+            conn.authenticated = true
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": true])) }
+            return
+        }
+        logger.warning("connection \(conn.id): wrong token")
+        let refusal = RPCError(code: -32010, reason: "unauthorized", message: "Unauthorized: wrong token")
+        delay(ticket, bytes: request.id.map { RPCResponse.failure(id: $0, error: refusal) } ?? [], by: Self.wrongTokenDelayMs, conn: conn)
+    }
+
+    private func delay(_ ticket: Ticket, bytes: [UInt8], by ms: UInt64, conn: Connection) {
+        delayed.append((uv_now(loop) + ms, ticket, bytes))
+        if delayTimer == nil {
+            let timer = UVHandles.allocate(UV_TIMER)
+            uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
+            ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            delayTimer = timer
+        }
+        uv_timer_start(delayTimer!.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, ms, 0)
+    }
+
+    func deliverDelayed() {
+        let now = uv_now(loop)
+        let due = delayed.filter { $0.due <= now }
+        delayed.removeAll { $0.due <= now }
+        var touched: [UInt64: Connection] = [:]
+        for d in due {
+            guard let conn = connections[d.ticket.connection] else { continue }
+            conn.complete(d.ticket, bytes: d.bytes)
+            touched[conn.id] = conn
+        }
+        for conn in touched.values { conn.flush() }
+        if let next = delayed.map(\.due).min(), let timer = delayTimer {
+            uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, next > now ? next - now : 0, 0)
+        }
+    }
+}
