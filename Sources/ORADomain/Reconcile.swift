@@ -105,8 +105,9 @@ public enum Reconciler {
         var truth: [String: TruthOrder] = [:]
         var truthOrder: [String] = []
         var latestOtherDate: [String: BusinessDate] = [:]
+        var voidedOrders = Set<String>()
         for s in r.shipments {
-            if s.voided { plan.voidedIgnored += 1; continue }
+            if s.voided { plan.voidedIgnored += 1; voidedOrders.insert(s.orderNumber); continue }
             guard s.shipDate == r.date else {
                 plan.ignoredOtherDates += 1
                 latestOtherDate[s.orderNumber] = max(latestOtherDate[s.orderNumber] ?? s.shipDate, s.shipDate)
@@ -187,7 +188,7 @@ public enum Reconciler {
                 plan.dateFixed.append(["orderNumber": .string(order.orderNumber), "from": .string(r.date.description), "to": .string(elsewhere.description)])
                 plan.changes.append(.write(orderNumber: order.orderNumber, shipDate: elsewhere, lines: order.lines))
             } else {
-                let reason = r.shipments.contains { $0.orderNumber == order.orderNumber && $0.voided } ? "voided in ShipStation" : "order absent from ShipStation"
+                let reason = voidedOrders.contains(order.orderNumber) ? "voided in ShipStation" : "order absent from ShipStation"
                 for line in order.lines {
                     plan.removed.append(["orderNumber": .string(order.orderNumber), "sku": .string(line.raw), "quantity": .int(line.quantity), "reason": .string(reason)])
                 }

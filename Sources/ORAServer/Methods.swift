@@ -54,12 +54,13 @@ enum Methods {
         "lotInventory": lotInventory,
         "backup": backup,
         "rpc.discover": discover,
-        // Answered by Server.authenticate before this table is consulted; listed so that the
-        // method list (and rpc.discover) names it.
-        "auth": { _, _ throws(RPCError) in throw RPCError.internalError("auth is handled by the connection") },
     ]
 
-    static var names: [String] { table.keys.sorted() }
+    /// Methods the connection answers itself, before this table is consulted (Server+Auth.swift).
+    static let connectionMethods = ["auth"]
+
+    /// Every method the server answers.
+    static var names: [String] { (Array(table.keys) + connectionMethods).sorted() }
 
     /// The OpenRPC document (protocol/openrpc.json), parsed once.
     static let document: JSON = {

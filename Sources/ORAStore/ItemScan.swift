@@ -16,6 +16,7 @@ struct ItemScan {
     }
 
     struct TotalKey: Hashable { let sku: Int64; let lot: Int64 }
+    struct Lot { let sku: Int64; let number: String; let initialQty: Int64?; let adjustment: Int64 }
 
     var foreignKeys = Finding()
     var orphans = Finding()
@@ -24,15 +25,26 @@ struct ItemScan {
     var splitOrders: [String] = []
     var totals: [TotalKey: Int64] = [:]
     var shippedPerLot: [Int64: Int64] = [:]
+    /// The SKUs and lots the scan read, for the checks that name them.
+    var skus: [Int64: String] = [:]
+    var lots: [Int64: Lot] = [:]
+
+    /// "17612 - 250300" (or "#id" for a SKU or lot that does not exist).
+    func name(sku: Int64, lot: Int64?) -> String {
+        let code = skus[sku] ?? "#\(sku)"
+        guard let lot, lot != 0 else { return code }
+        return code + " - " + (lots[lot]?.number ?? "#\(lot)")
+    }
 
     static func run(_ db: Database) throws -> ItemScan {
         var scan = ItemScan()
         var orders: [Int64: (number: String, date: String)] = [:]
         _ = try db.query("SELECT order_id, order_number, ship_date FROM shipped_orders") { orders[$0.int(0)] = ($0.text(1), $0.text(2)) }
-        var skus: [Int64: String] = [:]
-        _ = try db.query("SELECT sku_id, sku_code FROM skus") { skus[$0.int(0)] = $0.text(1) }
-        var lots: [Int64: (sku: Int64, number: String)] = [:]
-        _ = try db.query("SELECT lot_id, sku_id, lot_number FROM lots") { lots[$0.int(0)] = ($0.int(1), $0.text(2)) }
+        _ = try db.query("SELECT sku_id, sku_code FROM skus") { scan.skus[$0.int(0)] = $0.text(1) }
+        _ = try db.query("SELECT lot_id, sku_id, lot_number, initial_qty, manual_adjustment FROM lots") {
+            scan.lots[$0.int(0)] = Lot(sku: $0.int(1), number: $0.text(2), initialQty: $0.intOrNil(3), adjustment: $0.int(4))
+        }
+        let skus = scan.skus, lots = scan.lots
 
         var parsed: [String: ParsedSku] = [:]
         var split = Set<String>()

@@ -37,16 +37,13 @@ extension Store {
         func finding(_ name: String, _ f: ItemScan.Finding, _ what: String) -> CheckResult {
             CheckResult(name: name, status: f.count == 0 ? .ok : .error, count: f.count, message: f.count == 0 ? "none" : "\(f.count) \(what)", samples: f.samples)
         }
-        let lots = try db.query("SELECT l.lot_id, s.sku_code || ' - ' || l.lot_number, l.initial_qty, l.manual_adjustment FROM lots l JOIN skus s ON s.sku_id = l.sku_id ORDER BY l.lot_id") {
-            (id: $0.int(0), name: $0.text(1), initial: $0.intOrNil(2), adjustment: $0.int(3))
-        }
         var overdrawn = ItemScan.Finding(), unreceived = ItemScan.Finding()
-        for lot in lots {
-            let shipped = scan.shippedPerLot[lot.id] ?? 0
-            if let initial = lot.initial {
-                if shipped > initial + lot.adjustment { overdrawn.add("\(lot.name) (shipped \(shipped) of \(initial + lot.adjustment))") }
+        for (id, lot) in scan.lots.sorted(by: { $0.key < $1.key }) where scan.skus[lot.sku] != nil {
+            let shipped = scan.shippedPerLot[id] ?? 0
+            if let initial = lot.initialQty {
+                if shipped > initial + lot.adjustment { overdrawn.add("\(scan.name(sku: lot.sku, lot: id)) (shipped \(shipped) of \(initial + lot.adjustment))") }
             } else if shipped > 0 {
-                unreceived.add(lot.name)
+                unreceived.add(scan.name(sku: lot.sku, lot: id))
             }
         }
         return [
@@ -68,7 +65,7 @@ extension Store {
                 SELECT order_number || ' (' || ship_date || ', written ' || substr(updated_at, 1, 10) || ')' FROM shipped_orders
                 WHERE updated_at >= ?1 AND ship_date < date(substr(updated_at, 1, 10), '-' || ?2 || ' days')
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(freshnessDays) * 86_400))), .int(freshnessDays)]),
-            try totalsCheck(scan.totals),
+            try totalsCheck(scan),
             try indexesCheck(),
             try schemaVersionCheck(),
             try keysCheck("quarantine", severity: .warning, what: "refused requests kept in the quarantine", sql: """
@@ -91,17 +88,12 @@ extension Store {
     }
 
     /// shipped_totals (kept by triggers) against the totals the item scan just computed.
-    func totalsCheck(_ computed: [ItemScan.TotalKey: Int64]) throws -> CheckResult {
+    func totalsCheck(_ scan: ItemScan) throws -> CheckResult {
         var kept: [ItemScan.TotalKey: Int64] = [:]
         _ = try db.query("SELECT sku_id, lot_key, units FROM shipped_totals WHERE units <> 0") { kept[ItemScan.TotalKey(sku: $0.int(0), lot: $0.int(1))] = $0.int(2) }
-        var skus: [Int64: String] = [:]
-        _ = try db.query("SELECT sku_id, sku_code FROM skus") { skus[$0.int(0)] = $0.text(1) }
-        var lots: [Int64: String] = [:]
-        _ = try db.query("SELECT lot_id, lot_number FROM lots") { lots[$0.int(0)] = $0.text(1) }
         var finding = ItemScan.Finding()
-        for key in Set(kept.keys).union(computed.keys).sorted(by: { ($0.sku, $0.lot) < ($1.sku, $1.lot) }) where kept[key] != computed[key] {
-            let name = (skus[key.sku] ?? "#\(key.sku)") + (key.lot == 0 ? "" : " - " + (lots[key.lot] ?? "#\(key.lot)"))
-            finding.add("\(name): kept \(kept[key] ?? 0), items say \(computed[key] ?? 0)")
+        for key in Set(kept.keys).union(scan.totals.keys).sorted(by: { ($0.sku, $0.lot) < ($1.sku, $1.lot) }) where kept[key] != scan.totals[key] {
+            finding.add("\(scan.name(sku: key.sku, lot: key.lot)): kept \(kept[key] ?? 0), items say \(scan.totals[key] ?? 0)")
         }
         return CheckResult(name: "shipped_totals", status: finding.count == 0 ? .ok : .error, count: finding.count,
                            message: finding.count == 0 ? "none" : "\(finding.count) SKU/lot totals that disagree with the shipped items (edited behind the server's back)",
