@@ -111,10 +111,10 @@ final class Writer: Sendable {
             try db.run("RELEASE request")
             return job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
         } catch let error as RPCError {
-            rollback(db)
+            rollback(store)
             return Self.encode(ticket: job.ticket, error)
         } catch let refusal as QuarantinedRefusal {
-            rollback(db)
+            rollback(store)
             do {
                 try store.quarantine(refusal, now: now)
             } catch {
@@ -123,15 +123,15 @@ final class Writer: Sendable {
             }
             return Self.encode(ticket: job.ticket, refusal.error)
         } catch {
-            rollback(db)
+            rollback(store)
             logger.error("\(job.method) failed: \(error)")
             return Self.encode(ticket: job.ticket, .internalError("\(error); nothing was written"))
         }
     }
 
-    private func rollback(_ db: Database) {
-        _ = try? db.run("ROLLBACK TO request")
-        _ = try? db.run("RELEASE request")
+    private func rollback(_ store: Store) {
+        _ = try? store.rollback(toSavepoint: "request")
+        _ = try? store.db.run("RELEASE request")
     }
 
     static func encode(ticket: Ticket, _ error: RPCError) -> [UInt8] {

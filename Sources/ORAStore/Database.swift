@@ -18,9 +18,15 @@ public final class Database {
 
     let handle: OpaquePointer
     public let path: String
-    private var cache: [String: Statement] = [:]
+    private var cache: [SQLText: Statement] = [:]
+
+    /// Process-wide settings, applied once before the first connection opens.
+    /// A savepoint journal up to 256 KiB (64 pages, far more than one shipment touches) is one
+    /// allocation in memory; a larger one (a big reconcile) spills to a temporary file.
+    private static let configured: Void = ora_sqlite_configure(262_144)
 
     public init(path: String, mode: Mode = .readWrite) throws {
+        Self.configured
         var db: OpaquePointer?
         let flags = mode == .readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
@@ -59,12 +65,12 @@ public final class Database {
 
     /// A cached prepared statement, reset and with bindings cleared.
     public func statement(_ sql: String) throws -> Statement {
-        if let cached = cache[sql] {
+        if let cached = cache[SQLText(sql)] {
             cached.reset()
             return cached
         }
         let statement = try Statement(database: self, sql: sql)
-        cache[sql] = statement
+        cache[SQLText(sql)] = statement
         return statement
     }
 
@@ -114,6 +120,26 @@ public final class Database {
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
+    }
+}
+
+/// A statement cache key that hashes the SQL's length and its ends instead of every byte: the
+/// cache holds a few dozen statements, and equality still compares the whole text (at once, when
+/// both are the same literal).
+struct SQLText: Hashable {
+    let sql: String
+    init(_ sql: String) { self.sql = sql }
+
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = sql.utf8.withContiguousStorageIfAvailable { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            hasher.combine(raw.count)
+            guard raw.count >= 8 else { return hasher.combine(bytes: raw) }
+            hasher.combine(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            hasher.combine(raw.loadUnaligned(fromByteOffset: raw.count / 2 - 4, as: UInt64.self))
+            hasher.combine(raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))
+        }
+        if hashed == nil { hasher.combine(sql) }
     }
 }
 

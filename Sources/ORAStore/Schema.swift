@@ -10,13 +10,12 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2, v3]
+    static let migrations: [String] = [v1, v2, v3, v4]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
         "skus_code", "lots_sku_lot", "shipped_orders_number", "shipped_orders_ship_date",
-        "shipped_items_ship_date", "shipped_items_sku_date", "shipped_items_lot",
-        "shipped_items_order_raw", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
+        "shipped_items_ship_date", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
         "weekly_shipped_history_sku_week", "inventory_transactions_sku_date",
     ]
 
@@ -165,6 +164,41 @@ public enum Schema {
 
         DROP INDEX shipped_items_ship_date;
         CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date, sku_id, quantity);
+        """
+
+    /// Version 4: fewer b-tree pages and less work per shipped line, since every line is written by
+    /// the one writer thread (issue 8):
+    ///   - shipped_totals is kept by Store+Orders in the same savepoint, not by triggers: a trigger
+    ///     makes every item INSERT a multi-write statement, which SQLite journals page by page.
+    ///   - three item indexes no query reads go: (order_number, raw) is implied by the unique
+    ///     (order_id, sku_id, lot) one; lot_id and (sku_id, ship_date) served only deletes of lots
+    ///     and SKUs, which never happen.
+    ///   - audit_log's action CHECK names the six actions with `=`: an IN list of more than two
+    ///     constants builds a temporary b-tree on every INSERT.
+    static let v4 = """
+        DROP TRIGGER shipped_totals_on_insert;
+        DROP TRIGGER shipped_totals_on_delete;
+        DROP TRIGGER shipped_totals_on_update;
+        DROP INDEX shipped_items_order_raw;
+        DROP INDEX shipped_items_lot;
+        DROP INDEX shipped_items_sku_date;
+
+        CREATE TABLE audit_log_v4 (
+          audit_id           INTEGER PRIMARY KEY,
+          at                 TEXT NOT NULL,
+          order_number       TEXT NOT NULL,
+          action             TEXT NOT NULL CHECK (action = 'created' OR action = 'updated' OR action = 'moved'
+                                                 OR action = 'removed' OR action = 'reconciled' OR action = 'migrated'),
+          source             TEXT,
+          ship_date          TEXT,
+          previous_ship_date TEXT,
+          items              TEXT,
+          previous_items     TEXT
+        ) STRICT;
+        INSERT INTO audit_log_v4 SELECT audit_id, at, order_number, action, source, ship_date, previous_ship_date, items, previous_items FROM audit_log;
+        DROP TABLE audit_log;
+        ALTER TABLE audit_log_v4 RENAME TO audit_log;
+        CREATE INDEX audit_log_order ON audit_log(order_number, audit_id);
         """
 
     public enum FileKind: Equatable, Sendable {

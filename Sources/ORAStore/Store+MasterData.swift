@@ -5,11 +5,18 @@ import ORADomain
 
 extension Store {
     public func skuID(code: String) throws -> Int64? {
-        try db.one("SELECT sku_id FROM skus WHERE sku_code = ?", [.text(code)]) { $0.int(0) }
+        if let id = ids.skus[code] { return id }
+        let id = try db.one("SELECT sku_id FROM skus WHERE sku_code = ?", [.text(code)]) { $0.int(0) }
+        if let id { ids.skus[code] = id }
+        return id
     }
 
     public func lotID(skuID: Int64, lotNumber: String) throws -> Int64? {
-        try db.one("SELECT lot_id FROM lots WHERE sku_id = ? AND lot_number = ?", [.int(skuID), .text(lotNumber)]) { $0.int(0) }
+        let key = IDMemo.LotKey(skuID: skuID, lotNumber: lotNumber)
+        if let id = ids.lots[key] { return id }
+        let id = try db.one("SELECT lot_id FROM lots WHERE sku_id = ? AND lot_number = ?", [.int(skuID), .text(lotNumber)]) { $0.int(0) }
+        if let id { ids.lots[key] = id }
+        return id
     }
 
     func requireSku(_ code: String) throws -> Int64 {

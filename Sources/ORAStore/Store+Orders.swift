@@ -3,6 +3,8 @@
 // (1) An order's lines all carry the order's one ship date; a new date moves every line.
 // (2) A write states the order's whole content: afterwards it holds exactly the given lines.
 // (3) Nothing changes without an audit row; an unchanged order writes nothing at all.
+// (4) shipped_totals changes with every line written here, in the same savepoint: this file is the
+//     only code that writes shipped_items (validate recomputes the totals from the items).
 
 import ORAProtocol
 import ORADomain
@@ -111,10 +113,14 @@ extension Store {
             return OrderWrite(status: .unchanged, previousShipDate: nil)
         }
 
-        for l in removed { try db.run("DELETE FROM shipped_items WHERE item_id = ?", [.int(l.itemID)]) }
+        for l in removed {
+            try db.run("DELETE FROM shipped_items WHERE item_id = ?", [.int(l.itemID)])
+            try addShippedUnits(-l.quantity, skuID: l.skuID, lotID: l.lotID)
+        }
         for (o, l) in changed {
             try db.run("UPDATE shipped_items SET quantity = ?, shipstation_sku_raw = ?, updated_at = ? WHERE item_id = ?",
                        [.int(l.line.quantity), .text(l.line.raw), .text(now), .int(o.itemID)])
+            if l.line.quantity != o.quantity { try addShippedUnits(l.line.quantity - o.quantity, skuID: o.skuID, lotID: o.lotID) }
         }
         if moved {
             try db.run("UPDATE shipped_items SET ship_date = ?, updated_at = ? WHERE order_id = ?",
@@ -135,11 +141,21 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.int(orderID), .text(orderNumber), .text(shipDate), .int(l.skuID), .int(l.lotID), .text(l.line.raw),
                   .int(l.line.quantity), .text(now), .text(now)])
+        try addShippedUnits(l.line.quantity, skuID: l.skuID, lotID: l.lotID)
+    }
+
+    /// Keeps shipped_totals (units per SKU and lot, lot_key 0 for lines without a lot) in step.
+    func addShippedUnits(_ units: Int64, skuID: Int64, lotID: Int64?) throws {
+        try db.run("""
+            INSERT INTO shipped_totals (sku_id, lot_key, units) VALUES (?, ?, ?)
+            ON CONFLICT (sku_id, lot_key) DO UPDATE SET units = units + excluded.units
+            """, [.int(skuID), .int(lotID ?? 0), .int(units)])
     }
 
     /// Deletes a whole order (reconciliation: ShipStation does not know it).
     func removeOrder(_ order: StoredOrder, source: String?, now: String) throws {
         try db.run("DELETE FROM shipped_items WHERE order_id = ?", [.int(order.orderID)])
+        for l in order.lines { try addShippedUnits(-l.quantity, skuID: l.skuID, lotID: l.lotID) }
         try db.run("DELETE FROM shipped_orders WHERE order_id = ?", [.int(order.orderID)])
         try audit(AuditEntry(orderNumber: order.orderNumber, action: .removed, source: source, shipDate: nil,
                              previousShipDate: order.shipDate, items: [], previousItems: order.lines.map(\.auditJSON)), now: now)

@@ -87,7 +87,7 @@ extension Store {
             """)
     }
 
-    /// shipped_totals (kept by triggers) against the totals the item scan just computed.
+    /// shipped_totals (kept by Store+Orders) against the totals the item scan just computed.
     func totalsCheck(_ scan: ItemScan) throws -> CheckResult {
         var kept: [ItemScan.TotalKey: Int64] = [:]
         _ = try db.query("SELECT sku_id, lot_key, units FROM shipped_totals WHERE units <> 0") { kept[ItemScan.TotalKey(sku: $0.int(0), lot: $0.int(1))] = $0.int(2) }

@@ -32,7 +32,8 @@ struct BenchCommand: ParsableCommand {
         func fmt(_ v: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", v) }
 
         if only == "ceiling" {
-            print("ceiling: \(fmt(try bench.ceiling(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "PB-")))) shipments/s")
+            let stream = ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "PB-")
+            print("ceiling: \(fmt(try bench.ceiling(shipments: stream))) shipments/s; \(fmt(try bench.walBytesPerShipment(shipments: stream))) WAL bytes per shipment in groups of 32")
             return
         }
         if only == "writes" {
@@ -58,8 +59,10 @@ struct BenchCommand: ParsableCommand {
         rows.append(("Python-era direct writes, 1000 shipments/txn", "\(fmt(py1000)) shipments/s", ""))
         log("in-process ceiling ...")
         let ceiling = try bench.ceiling(shipments: streamBig)
-        rows.append(("ORA store in-process, 1000/txn (ceiling)", "\(fmt(ceiling)) shipments/s", ""))
+        let walBytes = try bench.walBytesPerShipment(shipments: streamBig)
+        rows.append(("ORA store in-process, 1000/txn (ceiling)", "\(fmt(ceiling)) shipments/s", "\(fmt(walBytes)) WAL bytes per shipment in groups of 32"))
         results["python1"] = .double(py1); results["python1000"] = .double(py1000); results["ceiling"] = .double(ceiling)
+        results["walBytesPerShipment"] = .double(walBytes)
 
         var ora: [Int: Bench.WriteRun] = [:]
         for (clients, count) in [(1, 3000), (8, 12_000), (64, 30_000)] {

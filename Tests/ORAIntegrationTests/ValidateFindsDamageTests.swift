@@ -39,7 +39,7 @@ import ORAProtocol
             UPDATE shipped_items SET sku_id = 999 WHERE order_number = 'C';
             UPDATE shipped_items SET shipstation_sku_raw = '17612 - 250301' WHERE order_number = 'B';
             UPDATE shipped_items SET ship_date = date(ship_date, '-1 day') WHERE order_number = 'A' AND shipstation_sku_raw = '17904';
-            DROP INDEX shipped_items_lot;
+            DROP INDEX shipped_orders_ship_date;
             """)
         try server.start()
         let result = try server.connect().call("validate")
@@ -48,7 +48,7 @@ import ORAProtocol
         #expect(check(result, "orphaned_items")?["count"] == 1)
         #expect(check(result, "raw_sku_mismatch")?["count"] == 1)
         #expect(check(result, "ship_date_splits")?["samples"] == ["A"])
-        #expect(check(result, "indexes")?["samples"] == ["shipped_items_lot"])
+        #expect(check(result, "indexes")?["samples"] == ["shipped_orders_ship_date"])
         #expect(check(result, "lot_overdrawn")?["status"] == "warning")
         #expect(check(result, "lots_unreceived")?["count"] == 1)
         #expect(check(result, "suspicious_dates")?["count"] == 1)

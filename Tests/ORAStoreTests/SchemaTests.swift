@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import ORAStore
+import ORADomain
 
 @Suite struct SchemaTests {
     func tempPath() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("ora-store-\(UUID().uuidString).db").path }
@@ -30,6 +31,48 @@ import Foundation
         let store = try Store.openWriter(path: path)
         #expect(try Schema.inspect(store.db) == .ora(version: Schema.currentVersion))
         #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'migration_log'") == 1)
+    }
+
+    /// A version-3 file (totals kept by triggers, 4 KiB pages) keeps every audit row and total
+    /// when upgraded, and its totals stay right under the store's own bookkeeping afterwards.
+    @Test func upgradesVersionThreeKeepingAuditAndTotals() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let now = Timestamp.now()
+        do {
+            let db = try Database(path: path)
+            try db.execute("PRAGMA page_size = 4096")
+            try db.execute(Schema.v1 + ";" + Schema.v2 + ";" + Schema.v3 + "; PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 3")
+            try db.execute("""
+                INSERT INTO skus (sku_id, sku_code, product_name, created_at, updated_at) VALUES (1, '17612', 'P', '\(now)', '\(now)');
+                INSERT INTO shipped_orders (order_id, order_number, ship_date, created_at, updated_at) VALUES (1, 'A', '2026-11-20', '\(now)', '\(now)');
+                INSERT INTO shipped_items (order_id, order_number, ship_date, sku_id, shipstation_sku_raw, quantity, created_at, updated_at)
+                  VALUES (1, 'A', '2026-11-20', 1, '17612', 4, '\(now)', '\(now)');
+                INSERT INTO audit_log (audit_id, at, order_number, action, items) VALUES (7, '\(now)', 'A', 'created', '[]');
+                """)
+        }
+        let store = try Store.openWriter(path: path)
+        #expect(try Schema.inspect(store.db) == .ora(version: Schema.currentVersion))
+        #expect(try store.db.scalarInt("PRAGMA page_size") == 4096)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 0)
+        #expect(try store.db.scalarInt("SELECT audit_id FROM audit_log WHERE order_number = 'A'") == 7)
+        #expect(try store.db.scalarInt("SELECT units FROM shipped_totals WHERE sku_id = 1 AND lot_key = 0") == 4)
+        #expect { try store.db.run("INSERT INTO audit_log (at, order_number, action) VALUES ('\(now)', 'A', 'deleted')") } throws: { _ in true }
+
+        let line = ResolvedLine(line: OrderLine(key: SkuLotKey(baseSku: "17612", lotNumber: nil), raw: "17612", quantity: 9), skuID: 1, lotID: nil)
+        try store.db.transaction { _ = try store.writeOrder("A", shipDate: "2026-11-21", lines: [line], external: false, source: nil, now: now) }
+        #expect(try store.db.scalarInt("SELECT units FROM shipped_totals WHERE sku_id = 1 AND lot_key = 0") == 9)
+        let checks = try store.validationChecks(full: true, freshnessDays: 60)
+        #expect(checks.first { $0.name == "shipped_totals" }?.status == .ok)
+        #expect(checks.first { $0.name == "indexes" }?.status == .ok)
+    }
+
+    /// A new file gets the small pages that keep a shipment's WAL bytes down.
+    @Test func newFileGetsSmallPages() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try Store.openWriter(path: path)
+        #expect(try store.db.scalarInt("PRAGMA page_size") == Int64(Store.newFilePageSize))
     }
 
     /// A Python-era file is refused with the advice to migrate; an unrelated file is refused as foreign.

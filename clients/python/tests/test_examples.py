@@ -59,7 +59,7 @@ def test_health_check_exit_status(seeded):
     seeded.stop()
     import sqlite3
     db = sqlite3.connect(seeded.database)
-    db.execute("DROP INDEX shipped_items_lot")
+    db.execute("DROP INDEX shipped_orders_ship_date")
     db.commit()
     db.close()
     seeded.start()
