@@ -40,26 +40,47 @@ public struct ShippedItemsCursor: Sendable, Equatable {
 }
 
 extension Store {
-    static let shippedItemsFilter = """
-        FROM shipped_items i JOIN skus s ON s.sku_id = i.sku_id LEFT JOIN lots l ON l.lot_id = i.lot_id
-        WHERE (?1 IS NULL OR i.ship_date >= ?1) AND (?2 IS NULL OR i.ship_date <= ?2)
-          AND (?3 IS NULL OR s.sku_code = ?3) AND (?4 IS NULL OR i.order_number = ?4)
-        """
+    /// The filter names only the conditions given, so SQLite can search the index that serves
+    /// them (a date range: the ship-date index; an order: its id's prefix of the order/SKU/lot
+    /// index) instead of scanning every item behind an `?n IS NULL OR ...` it cannot index.
+    /// At most eight distinct texts, so the statement cache stays small.
+    static func shippedItemsFilter(_ q: ShippedItemsQuery) -> (sql: String, args: [SQLValue]) {
+        var conditions: [String] = []
+        var args: [SQLValue] = []
+        if let from = q.from, let to = q.to {
+            conditions.append("i.ship_date BETWEEN ? AND ?")
+            args += [.text(from.description), .text(to.description)]
+        }
+        if let sku = q.skuCode {
+            conditions.append("i.sku_id = (SELECT sku_id FROM skus WHERE sku_code = ?)")
+            args.append(.text(sku))
+        }
+        if let order = q.orderNumber {
+            conditions.append("i.order_id = (SELECT order_id FROM shipped_orders WHERE order_number = ?)")
+            args.append(.text(order))
+        }
+        let sql = """
+            FROM shipped_items i JOIN skus s ON s.sku_id = i.sku_id LEFT JOIN lots l ON l.lot_id = i.lot_id
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            """
+        return (sql, args)
+    }
 
     public func shippedItems(_ q: ShippedItemsQuery) throws -> JSON {
-        let filter: [SQLValue] = [.text(q.from?.description), .text(q.to?.description), .text(q.skuCode), .text(q.orderNumber)]
+        let filter = Self.shippedItemsFilter(q)
         return try snapshot {
-            let (units, lines) = try db.one("SELECT coalesce(sum(i.quantity), 0), count(*) " + Self.shippedItemsFilter, filter) {
+            let (units, lines) = try db.one("SELECT coalesce(sum(i.quantity), 0), count(*) " + filter.sql, filter.args) {
                 ($0.int(0), $0.int(1))
             } ?? (0, 0)
-            let after = q.after
-            let page: [(JSON, ShippedItemsCursor)] = try db.query("""
-                SELECT i.item_id, i.ship_date, i.shipstation_sku_raw, s.sku_code, l.lot_number, i.quantity, i.order_number
-                \(Self.shippedItemsFilter)
-                  AND (?5 IS NULL OR i.ship_date < ?5 OR (i.ship_date = ?5 AND (s.sku_code > ?6 OR (s.sku_code = ?6 AND i.item_id > ?7))))
-                ORDER BY i.ship_date DESC, s.sku_code, i.item_id
-                LIMIT ?8
-                """, filter + [.text(after?.shipDate), .text(after?.skuCode), .int(after?.itemID), .int(q.limit + 1)]) { r in
+            var pageSQL = "SELECT i.item_id, i.ship_date, i.shipstation_sku_raw, s.sku_code, l.lot_number, i.quantity, i.order_number " + filter.sql
+            var pageArgs = filter.args
+            if let after = q.after {
+                pageSQL += " AND (i.ship_date < ? OR (i.ship_date = ? AND (s.sku_code > ? OR (s.sku_code = ? AND i.item_id > ?))))"
+                pageArgs += [.text(after.shipDate), .text(after.shipDate), .text(after.skuCode), .text(after.skuCode), .int(after.itemID)]
+            }
+            pageSQL += " ORDER BY i.ship_date DESC, s.sku_code, i.item_id LIMIT ?"
+            pageArgs.append(.int(q.limit + 1))
+            let page: [(JSON, ShippedItemsCursor)] = try db.query(pageSQL, pageArgs) { r in
                 (["id": .int(r.int(0)), "shipDate": .string(r.text(1)), "sku": .string(r.text(2)),
                   "baseSku": .string(r.text(3)), "lotNumber": .string(r.textOrNil(4)), "quantity": .int(r.int(5)),
                   "orderNumber": .string(r.text(6))],
