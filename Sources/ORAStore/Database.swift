@@ -21,9 +21,8 @@ public final class Database {
     private var cache: [SQLText: Statement] = [:]
 
     /// Process-wide settings, applied once before the first connection opens.
-    /// A savepoint journal up to 256 KiB (64 pages, far more than one shipment touches) is one
-    /// allocation in memory; a larger one (a big reconcile) spills to a temporary file.
-    private static let configured: Void = ora_sqlite_configure(262_144)
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = ora_sqlite_configure()
 
     public init(path: String, mode: Mode = .readWrite) throws {
         Self.configured

@@ -35,9 +35,10 @@ public final class Store {
         let mode = try db.one("PRAGMA journal_mode = WAL") { $0.text(0) }
         guard mode == "wal" else { throw StoreError(code: 0, message: "cannot put \(path) in WAL mode (got \(mode ?? "nothing"))") }
         try db.execute("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
-        // A SAVEPOINT per request keeps each touched page's original in the sub-journal, which stays
-        // in memory in one chunk (see Database.configured); temp_store = MEMORY would instead
-        // make it a list of 1 KiB allocations. A 64 MiB cache keeps the hot index pages.
+        // A SAVEPOINT per request keeps each touched page's original in the sub-journal. With the
+        // default temp_store it stays in memory as one 64 KiB chunk (a request touches far fewer
+        // 1 KiB pages) and spills to a file only beyond; temp_store = MEMORY would make it a list
+        // of 1 KiB allocations, one malloc per page. A 64 MiB cache keeps the hot index pages.
         try db.execute("PRAGMA cache_size = -65536")
         // Checkpoints run on the Checkpointer's thread, never inside the writer's COMMIT; after
         // a WAL reset the file is cut back to 64 MiB.
