@@ -3,6 +3,7 @@
 //   ORAProtocol  bytes -> lines -> JSON -> JSON-RPC requests, and replies back to bytes
 //   ORADomain    the business rules as pure functions (SKU parser, dates, order lines, reconcile)
 //   ORAStore     SQLite: schema, migrations, the queries behind every method
+//   CWALBuffer   a SQLite VFS that batches a commit's WAL frame writes (C)
 //   ORAServer    libuv loop, connections, the single writer thread, the readers, dispatch
 //   ora-server / ora-client   the executables
 import PackageDescription
@@ -24,11 +25,14 @@ let package = Package(
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // A VFS that writes a synchronous=FULL connection's WAL frames in one pwrite per commit.
+        .target(name: "CWALBuffer", dependencies: ["CSQLite"]),
+
         .target(name: "ORAProtocol"),
         // A seeded random generator shared by the tests' fuzzers and ora-bench.
         .target(name: "ORATestSupport"),
         .target(name: "ORADomain", dependencies: ["ORAProtocol"]),
-        .target(name: "ORAStore", dependencies: ["CSQLite", "ORADomain", "ORAProtocol"]),
+        .target(name: "ORAStore", dependencies: ["CSQLite", "CWALBuffer", "ORADomain", "ORAProtocol"]),
         .target(
             name: "ORAServer",
             dependencies: [

@@ -2,6 +2,7 @@
 // Statements are prepared once and cached by their SQL text; every use resets them.
 
 import CSQLite
+import CWALBuffer
 
 public enum SQLValue: Sendable, Equatable {
     case int(Int64)
@@ -24,13 +25,17 @@ public final class Database {
     /// Process-wide settings, applied once before the first connection opens.
     private static let configured: Void = ora_sqlite_configure()
 
-    public init(path: String, mode: Mode = .readWrite) throws {
+    /// `bufferWAL`: write WAL frames through CWALBuffer, one pwrite per commit instead of two per
+    /// frame. Only for a connection that will run with synchronous=FULL (see wal_buffer.h).
+    public init(path: String, mode: Mode = .readWrite, bufferWAL: Bool = false) throws {
         Self.configured
         var db: OpaquePointer?
         let flags = mode == .readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let vfs = bufferWAL ? ora_wal_buffer_vfs() : nil
+        if bufferWAL && vfs == nil { throw StoreError(code: SQLITE_ERROR, message: "cannot register the WAL-buffering VFS") }
+        let rc = sqlite3_open_v2(path, &db, flags, vfs)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)

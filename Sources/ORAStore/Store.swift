@@ -23,7 +23,9 @@ public final class Store {
 
     /// The writer's connection: WAL, durable commits, schema created or upgraded.
     public static func openWriter(path: String, sync: SyncMode = .full) throws -> Store {
-        let db = try Database(path: path)
+        // With synchronous=FULL every commit syncs the WAL before other connections can see it, so
+        // its frames can wait in CWALBuffer until that sync: one pwrite per commit.
+        let db = try Database(path: path, bufferWAL: sync == .full)
         try db.execute("PRAGMA busy_timeout = 5000")
         // Refuse a file ORA does not own before changing anything in it (even its journal mode).
         try Schema.checkOwnable(db)
