@@ -14,6 +14,13 @@ struct Bench {
 
     func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
 
+    /// A database path with nothing left from an earlier round (file, WAL and shared memory).
+    func freshPath(_ name: String) -> String {
+        let file = path(name)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        return file
+    }
+
     func scaled(_ n: Int) -> Int { quick ? max(200, n / 10) : n }
 
     // MARK: - Writes
@@ -22,7 +29,7 @@ struct Bench {
     func pythonBaseline(shipments: [JSON], perTransaction: Int) throws -> Double {
         let stream = path("stream-\(perTransaction).jsonl")
         try shipments.map { JSONWriter.string($0) }.joined(separator: "\n").write(toFile: stream, atomically: true, encoding: .utf8)
-        let out = try capture("/usr/bin/env", [python, baselineScript, "--database", path("python-\(perTransaction).db"), "--stream", stream,
+        let out = try capture("/usr/bin/env", [python, baselineScript, "--database", freshPath("python-\(perTransaction).db"), "--stream", stream,
                                        "--per-transaction", String(perTransaction)])
         let result = try JSONParser.parse(out.trimmingCharacters(in: .whitespacesAndNewlines))
         return Double(result["shipments"]?.int64Value ?? 0) / (result["seconds"]?.number ?? 1)
@@ -31,7 +38,7 @@ struct Bench {
     /// ORA's store in-process, 1,000 shipments per transaction with a savepoint each (the writer's
     /// own work without network, JSON framing or the loop): the ceiling.
     func ceiling(shipments: [JSON]) throws -> Double {
-        let store = try Store.openWriter(path: path("ceiling.db"))
+        let store = try Store.openWriter(path: freshPath("ceiling.db"))
         let now = Timestamp.now()
         try store.db.transaction {
             for sku in ShipmentStream.skus { _ = try store.upsertSku(code: sku, productName: "P\(sku)", reorderPoint: 10, palletCount: nil, now: now) }
@@ -42,7 +49,8 @@ struct Bench {
             try store.db.run("BEGIN IMMEDIATE")
             for i in group..<min(group + 1000, requests.count) {
                 try store.db.run("SAVEPOINT request")
-                _ = try store.recordShipment(requests[i], params: shipments[i], now: now)
+                let result = try store.recordShipment(requests[i], params: shipments[i], now: now)
+                guard result["status"] == "created" else { throw BenchError("ceiling: \(requests[i].orderNumber) was not a new order") }
                 try store.db.run("RELEASE request")
             }
             try store.db.run("COMMIT")
@@ -54,7 +62,7 @@ struct Bench {
     /// Bytes a shipment adds to the WAL when committed in groups of `group` (what 64 clients get
     /// from group commit), without checkpoints: what every durable commit writes and fsyncs.
     func walBytesPerShipment(shipments: [JSON], group: Int = 32) throws -> Double {
-        let file = path("wal-bytes.db")
+        let file = freshPath("wal-bytes.db")
         let store = try Store.openWriter(path: file)
         let now = Timestamp.now()
         try store.db.transaction {
@@ -88,14 +96,18 @@ struct Bench {
 
     /// recordShipment over TCP, `clients` connections each with one request in flight, durable.
     func oraWrites(shipments: [JSON], clients: Int, sync: String = "full") throws -> WriteRun {
-        let server = try ServerProcess(binary: serverBinary, database: path("ora-\(clients)-\(sync).db"), extra: ["--sync", sync])
+        let server = try ServerProcess(binary: serverBinary, database: freshPath("ora-\(clients)-\(sync).db"), extra: ["--sync", sync])
         defer { server.stop() }
         try seed(server)
         let status = try BlockingClient(port: server.port)
         let before = try status.call("status")["transactions"]?.int64Value ?? 0
         let result = LoadGenerator(lines: ShipmentStream.requestLines(shipments), connections: clients, depth: 1).run(port: server.port)
-        let after = try status.call("status")["transactions"]?.int64Value ?? 0
+        let final = try status.call("status")
+        let after = final["transactions"]?.int64Value ?? 0
         guard result.errors == 0 else { throw BenchError("\(result.errors) recordShipment errors with \(clients) clients") }
+        // Every shipment must have been a new order, or the run measured less work than it claims.
+        let orders = final["counts"]?["orders"]?.int64Value ?? 0
+        guard orders == Int64(shipments.count) else { throw BenchError("\(orders) orders stored for \(shipments.count) shipments with \(clients) clients") }
         return WriteRun(result: result, transactions: after - before - 1)
     }
 
