@@ -144,13 +144,25 @@ struct BenchCommand: ParsableCommand {
         let items = quick ? 100_000 : bigItems
         log("building a \(items)-item database ...")
         let big = try bench.bigDatabase(orders: items / 2)
-        let pragmas = try bench.pragmasAlone(big)
         let bigServer = try ServerProcess(binary: server, database: big)
         let port = bigServer.port
+        // P4a compares like with like: validate and the two pragmas each alone, interleaved; the
+        // validate under writes below gives P4b.
+        var pragmaRuns: [Double] = [], validateRuns: [Double] = []
+        for round in 1...rounds {
+            log("validate and the pragmas alone, round \(round) of \(rounds) ...")
+            pragmaRuns.append(try bench.pragmasAlone(big))
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try BlockingClient(port: port).call("validate")
+            validateRuns.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+        }
+        let pragmas = median(pragmaRuns), validateAlone = median(validateRuns)
+        let p4a = median(zip(validateRuns, pragmaRuns).map { $0 / $1 })
         let validate = try bench.whileWriting(server: bigServer, prefix: "V") {
             _ = try BlockingClient(port: port).call("validate")
         }
-        rows.append(("validate on \(items) items", "\(fmt(validate.ms)) ms", "quick_check + foreign_key_check alone: \(fmt(pragmas)) ms (\(fmt(validate.ms / pragmas, 2))x)"))
+        rows.append(("validate on \(items) items", "\(fmt(validateAlone)) ms", "quick_check + foreign_key_check alone: \(fmt(pragmas)) ms"
+                     + spread(validateRuns) + "; with writes running: \(fmt(validate.ms)) ms"))
         rows.append(("recordShipment while validate runs", "p99 \(fmt(validate.writes.percentile(0.99), 2)) ms", "\(validate.writes.requests) writes, p50 \(fmt(validate.writes.percentile(0.5), 2)) ms"))
         var weeklyMs: [Double] = [], lotsMs: [Double] = []
         let reports = try bench.whileWriting(server: bigServer, prefix: "R") {
@@ -168,7 +180,9 @@ struct BenchCommand: ParsableCommand {
         bigServer.stop()
         rows.append(("weeklyShipped (1 week) on \(items) items, writes running", "median \(fmt(median(weeklyMs), 1)) ms", "max \(fmt(weeklyMs.max() ?? 0, 1)) ms"))
         rows.append(("lotInventory (all SKUs) on \(items) items, writes running", "median \(fmt(median(lotsMs), 1)) ms", "max \(fmt(lotsMs.max() ?? 0, 1)) ms; writes p99 \(fmt(reports.writes.percentile(0.99), 2)) ms"))
-        results["validate"] = ["items": .int(items), "ms": .double(validate.ms), "pragmasMs": .double(pragmas), "writeP99ms": .double(validate.writes.percentile(0.99))]
+        results["validate"] = ["items": .int(items), "ms": .double(validateAlone), "pragmasMs": .double(pragmas),
+                               "msWithWrites": .double(validate.ms), "writeP99ms": .double(validate.writes.percentile(0.99)),
+                               "rounds": .array(validateRuns.map(JSON.double)), "pragmaRounds": .array(pragmaRuns.map(JSON.double))]
         results["reports"] = ["weeklyMedianMs": .double(median(weeklyMs)), "lotInventoryMedianMs": .double(median(lotsMs))]
 
         log("memory ...")
@@ -188,7 +202,7 @@ struct BenchCommand: ParsableCommand {
             goals.append(("P2 parseSku RTT <= 1.5x redis GET -c 1", "\(fmt(p2, 2))x", p2 <= 1.5))
             goals.append(("P3 parseSku 50 clients >= 1.0x redis GET -c 50", "\(fmt(p3, 2))x", p3 >= 1.0))
         }
-        goals.append(("P4a validate <= 1.5x quick_check + foreign_key_check", "\(fmt(validate.ms / pragmas, 2))x", validate.ms / pragmas <= 1.5))
+        goals.append(("P4a validate <= 1.5x quick_check + foreign_key_check", "\(fmt(p4a, 2))x", p4a <= 1.5))
         goals.append(("P4b write p99 < 50 ms during validate", "\(fmt(validate.writes.percentile(0.99), 2)) ms", validate.writes.percentile(0.99) < 50))
         goals.append(("P5a RSS < 64 MB with 1000 idle connections", "\(fmt(memory.idle, 1)) MB", memory.idle < 64))
         goals.append(("P5b RSS < 256 MB under a never-reading client", "\(fmt(memory.neverReading, 1)) MB", memory.neverReading < 256))
