@@ -162,7 +162,8 @@ struct BenchCommand: ParsableCommand {
             _ = try BlockingClient(port: port).call("validate")
         }
         rows.append(("validate on \(items) items", "\(fmt(validateAlone)) ms", "quick_check + foreign_key_check alone: \(fmt(pragmas)) ms"
-                     + spread(validateRuns) + "; with writes running: \(fmt(validate.ms)) ms"))
+                     + (rounds > 1 ? " (rounds, validate / pragmas: \(zip(validateRuns, pragmaRuns).map { "\(fmt($0)) / \(fmt($1))" }.joined(separator: ", ")))" : "")
+                     + "; with writes running: \(fmt(validate.ms)) ms"))
         rows.append(("recordShipment while validate runs", "p99 \(fmt(validate.writes.percentile(0.99), 2)) ms", "\(validate.writes.requests) writes, p50 \(fmt(validate.writes.percentile(0.5), 2)) ms"))
         var weeklyMs: [Double] = [], lotsMs: [Double] = []
         let reports = try bench.whileWriting(server: bigServer, prefix: "R") {
