@@ -5,6 +5,7 @@
 //     stays true, unless a rollback undoes the insert that created it: every rollback (the
 //     connection's rollback hook, and Store.rollback(toSavepoint:)) forgets them all.
 // (2) A miss is never kept: the row may be created by the next request.
+// (3) One Store per connection: the memo owns the connection's only rollback hook.
 
 import CSQLite
 

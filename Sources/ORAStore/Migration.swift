@@ -70,8 +70,9 @@ public struct Migration {
         try db.execute("PRAGMA foreign_keys = OFF")
         try db.execute("BEGIN IMMEDIATE")
         do {
-            var report = try migrate(db, now: now)
+            // One Store per connection: its id memo owns the connection's rollback hook.
             let store = Store(db: db, path: path)
+            var report = try migrate(store, now: now)
             let checks = try store.validationChecks(full: true, freshnessDays: 60, now: started)
             let errors = checks.filter { $0.status == .error }
             guard errors.isEmpty else { throw MigrationError.validationFailed(errors) }
@@ -96,8 +97,8 @@ public struct Migration {
 
     // MARK: - The transaction's body
 
-    private func migrate(_ db: Database, now: String) throws -> JSONObject {
-        let store = Store(db: db, path: path)
+    private func migrate(_ store: Store, now: String) throws -> JSONObject {
+        let db = store.db
         let tables = Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table'") { $0.text(0) })
         var log: [(kind: String, order: String?, detail: JSON)] = []
         var quarantined: [JSON] = []
