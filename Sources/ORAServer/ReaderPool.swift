@@ -17,10 +17,13 @@ final class ReaderPool: Sendable {
     private let mailbox: Mailbox
     private let logger: Logger
     private let finished: [DispatchSemaphore]
+    /// With `--sync pipelined`, replies wait there until what they may have read is synced.
+    private let syncer: Syncer?
 
-    init(stores: [Store], queueDepth: Int, mailbox: Mailbox, logger: Logger) {
+    init(stores: [Store], queueDepth: Int, mailbox: Mailbox, syncer: Syncer?, logger: Logger) {
         queue = WorkQueue(capacity: queueDepth)
         self.mailbox = mailbox
+        self.syncer = syncer
         self.logger = logger
         finished = stores.map { _ in DispatchSemaphore(value: 0) }
         for (i, store) in stores.enumerated() {
@@ -55,7 +58,8 @@ final class ReaderPool: Sendable {
                 logger.error("\(job.method) failed: \(error)")
                 bytes = Writer.encode(ticket: job.ticket, .internalError("\(error)"))
             }
-            mailbox.post([Completion(ticket: job.ticket, bytes: bytes)])
+            let reply = Completion(ticket: job.ticket, bytes: bytes)
+            if let syncer { syncer.postRead(reply) } else { mailbox.post([reply]) }
         }
     }
 }

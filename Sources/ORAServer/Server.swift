@@ -57,10 +57,13 @@ public final class Server {
         try UVError.check(uv_async_init(loop, async.assumingMemoryBound(to: uv_async_t.self), onMailbox), "uv_async_init")
         extraHandles.append(async)
         mailbox = Mailbox(async: async.assumingMemoryBound(to: uv_async_t.self))
-        syncer = config.sync == .pipelined ? try Syncer(walPath: config.databasePath + "-wal", mailbox: mailbox, logger: logger) : nil
+        syncer = config.sync == .pipelined
+            ? try Syncer(walPath: config.databasePath + "-wal", mailbox: mailbox, logger: logger,
+                         testDelayMilliseconds: Int(ProcessInfo.processInfo.environment["ORA_TEST_SYNC_DELAY_MS"] ?? "") ?? 0)
+            : nil
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
                         mailbox: mailbox, syncer: syncer, stats: stats, logger: logger)
-        readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, logger: logger)
+        readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, logger: logger)
         checkpointer = Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval, logger: logger)
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }

@@ -4,7 +4,8 @@
 // (2) Whatever is queued when the writer wakes becomes one transaction, each request inside its own
 //     SAVEPOINT: a failing request rolls back to its savepoint and never takes another's writes.
 // (3) A reply is posted to the loop only after COMMIT returned, i.e. after the WAL is on disk
-//     (synchronous=FULL), or, with --sync pipelined, after the Syncer's fdatasync of the WAL;
+//     (synchronous=FULL), or, with --sync pipelined, after the Syncer's fdatasync of the WAL
+//     (which also holds back readers' replies until what they may have seen is synced);
 //     if COMMIT fails every request of the group is answered -32603.
 
 import Foundation
@@ -63,11 +64,14 @@ final class Writer: Sendable {
     private func run(store: Store) {
         var window = WriterWindow()
         var clock = EventClock()
+        var number: UInt64 = 0
         while true {
             let group = queue.popBatch(max: maxGroup)
             if group.isEmpty { break }
+            number += 1
+            syncer?.willCommit(number)
             let replies = commit(group, store: store, clock: &clock, window: &window)
-            if let syncer { syncer.submit(replies) } else { mailbox.post(replies) }
+            if let syncer { syncer.submit(replies, group: number) } else { mailbox.post(replies) }
             if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }

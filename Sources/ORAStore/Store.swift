@@ -6,9 +6,9 @@ import ORAProtocol
 /// How a commit reaches the disk.
 ///   full       SQLite's synchronous=FULL: COMMIT returns once the WAL is fsynced (the default).
 ///   pipelined  COMMIT writes the WAL (synchronous=NORMAL); the Syncer fdatasyncs it while the
-///              writer runs the next group, and replies wait for that sync. Acknowledged writes are
-///              as durable as with full, but other connections may read a commit for the ~1 ms
-///              before it is on disk (only a power loss would show the difference).
+///              writer runs the next group, and replies wait for that sync: those of writes, and
+///              those of reads that may have seen the commit. No client sees the difference from
+///              full but the throughput.
 ///   normal     synchronous=NORMAL and no sync before replying: the last commits may be lost on
 ///              power loss (not on a crash of the server).
 public enum SyncMode: String, Sendable, CaseIterable {

@@ -38,7 +38,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Longest request line in bytes.")
     var maxLineBytes = 1 << 20
 
-    @Option(help: "full: every acknowledged write is on disk (SQLite FULL); pipelined: the same for acknowledged writes, synced beside the next group (others may read a commit ~1 ms before it is on disk); normal: may lose the last writes on power loss.")
+    @Option(help: "full: every acknowledged write is on disk (SQLite FULL); pipelined: the same, synced beside the next group (a read's reply also waits until what it saw is on disk); normal: may lose the last writes on power loss.")
     var sync = SyncMode.full
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")

@@ -51,15 +51,18 @@ final class TestServer: @unchecked Sendable {
     let dir: TempDir
     let databasePath: String
     let extraArguments: [String]
+    /// Variables added to the server's environment.
+    let environment: [String: String]
     private(set) var process: Process!
     private(set) var stderr: OutputCollector!
     private(set) var port: Int = 0
 
     /// Starts a server on a new temp database (or on `database` if given).
-    init(arguments: [String] = [], database: String? = nil, dir: TempDir = TempDir()) throws {
+    init(arguments: [String] = [], database: String? = nil, dir: TempDir = TempDir(), environment: [String: String] = [:]) throws {
         self.dir = dir
         databasePath = database ?? dir.path("ora.db")
         extraArguments = arguments
+        self.environment = environment
         try start()
     }
 
@@ -76,6 +79,7 @@ final class TestServer: @unchecked Sendable {
 
     func start() throws {
         let (process, _, err) = Self.launch(["--database", databasePath, "--listen", "127.0.0.1:0", "--timezone", "UTC"] + extraArguments)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         stderr = OutputCollector(err)
         try process.run()
         self.process = process
