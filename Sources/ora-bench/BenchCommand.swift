@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         // The pairs each goal compares run interleaved, `rounds` times, and a goal takes the median
         // of its per-round ratios: this machine's speed drifts by up to 1.5x within minutes, and a
         // ratio of two runs taken far apart would measure the drift.
-        let rounds = quick ? 1 : 3
+        let rounds = quick ? 1 : 5
         let median = { (v: [Double]) in v.sorted()[v.count / 2] }
 
         // Writes.
