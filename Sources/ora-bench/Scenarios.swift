@@ -38,31 +38,21 @@ struct Bench {
     /// ORA's store in-process, 1,000 shipments per transaction with a savepoint each (the writer's
     /// own work without network, JSON framing or the loop): the ceiling.
     func ceiling(shipments: [JSON]) throws -> Double {
-        let store = try Store.openWriter(path: freshPath("ceiling.db"))
-        let now = Timestamp.now()
-        try store.db.transaction {
-            for sku in ShipmentStream.skus { _ = try store.upsertSku(code: sku, productName: "P\(sku)", reorderPoint: 10, palletCount: nil, now: now) }
-        }
-        let requests = try shipments.map { try RecordShipmentRequest(params: $0) }
-        let started = DispatchTime.now().uptimeNanoseconds
-        for group in stride(from: 0, to: requests.count, by: 1000) {
-            try store.db.run("BEGIN IMMEDIATE")
-            for i in group..<min(group + 1000, requests.count) {
-                try store.db.run("SAVEPOINT request")
-                let result = try store.recordShipment(requests[i], params: shipments[i], now: now)
-                guard result["status"] == "created" else { throw BenchError("ceiling: \(requests[i].orderNumber) was not a new order") }
-                try store.db.run("RELEASE request")
-            }
-            try store.db.run("COMMIT")
-            try store.checkpointPassive()  // as the server's checkpointer does, or the WAL grows without end
-        }
-        return Double(requests.count) / (Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        let run = try writeInProcess(shipments, file: freshPath("ceiling.db"), group: 1000, checkpointEachGroup: true)
+        return Double(shipments.count) / run.seconds
     }
 
     /// Bytes a shipment adds to the WAL when committed in groups of `group` (what 64 clients get
     /// from group commit), without checkpoints: what every durable commit writes and fsyncs.
     func walBytesPerShipment(shipments: [JSON], group: Int = 32) throws -> Double {
-        let file = freshPath("wal-bytes.db")
+        let run = try writeInProcess(shipments, file: freshPath("wal-bytes.db"), group: group, checkpointEachGroup: false)
+        return Double(run.walBytes) / Double(shipments.count)
+    }
+
+    /// Records `shipments` on a new file as the writer does, `group` per transaction with a
+    /// savepoint each: the seconds it took (setup excluded) and the WAL's size before the file
+    /// closes. Every shipment must be a new order.
+    private func writeInProcess(_ shipments: [JSON], file: String, group: Int, checkpointEachGroup: Bool) throws -> (seconds: Double, walBytes: Int) {
         let store = try Store.openWriter(path: file)
         let now = Timestamp.now()
         try store.db.transaction {
@@ -70,17 +60,22 @@ struct Bench {
         }
         try store.checkpoint()
         let requests = try shipments.map { try RecordShipmentRequest(params: $0) }
+        let started = DispatchTime.now().uptimeNanoseconds
         for first in stride(from: 0, to: requests.count, by: group) {
             try store.db.run("BEGIN IMMEDIATE")
             for i in first..<min(first + group, requests.count) {
                 try store.db.run("SAVEPOINT request")
-                _ = try store.recordShipment(requests[i], params: shipments[i], now: now)
+                let result = try store.recordShipment(requests[i], params: shipments[i], now: now)
+                guard result["status"] == "created" else { throw BenchError("in-process: \(requests[i].orderNumber) was not a new order") }
                 try store.db.run("RELEASE request")
             }
             try store.db.run("COMMIT")
+            // As the server's checkpointer does, or the WAL grows without end.
+            if checkpointEachGroup { try store.checkpointPassive() }
         }
-        let size = try FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int ?? 0
-        return Double(size) / Double(requests.count)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let walBytes = try FileManager.default.attributesOfItem(atPath: file + "-wal")[.size] as? Int ?? 0
+        return (seconds, walBytes)
     }
 
     func seed(_ server: ServerProcess) throws {
