@@ -22,7 +22,6 @@ public final class Database {
     private var cache: [SQLText: Statement] = [:]
 
     /// Process-wide settings, applied once before the first connection opens.
-    /// Process-wide settings, applied once before the first connection opens.
     private static let configured: Void = ora_sqlite_configure()
 
     /// `bufferWAL`: write WAL frames through CWALBuffer, one pwrite per commit instead of two per

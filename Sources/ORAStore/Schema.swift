@@ -226,14 +226,17 @@ public enum Schema {
     }
 
     /// Throws, changing nothing, unless the file is empty or an ORA file this server can serve.
-    public static func checkOwnable(_ db: Database) throws {
-        switch try inspect(db) {
+    /// Returns what the file holds when it can be owned.
+    @discardableResult
+    public static func checkOwnable(_ db: Database) throws -> FileKind {
+        let kind = try inspect(db)
+        switch kind {
         case .empty:
-            return
+            return kind
         case .ora(let version) where version > currentVersion:
             throw StoreError(code: 0, message: "\(db.path) has schema version \(version), newer than this server's \(currentVersion); upgrade ora-server")
         case .ora:
-            return
+            return kind
         case .pythonEra:
             throw StoreError(code: 0, message: "\(db.path) is a Python-era database; run `ora-server migrate --database \(db.path)` first")
         case .foreign:
@@ -243,8 +246,7 @@ public enum Schema {
 
     /// Brings an empty or older ORA file to the current version; refuses anything else.
     public static func prepare(_ db: Database) throws {
-        try checkOwnable(db)
-        switch try inspect(db) {
+        switch try checkOwnable(db) {
         case .empty: try upgrade(db, from: 0)
         case .ora(let version) where version < currentVersion: try upgrade(db, from: version)
         default: return

@@ -28,12 +28,12 @@ public final class Store {
         let db = try Database(path: path, bufferWAL: sync == .full)
         try db.execute("PRAGMA busy_timeout = 5000")
         // Refuse a file ORA does not own before changing anything in it (even its journal mode).
-        try Schema.checkOwnable(db)
+        let kind = try Schema.checkOwnable(db)
         // A new file gets 1 KiB pages. A shipment dirties leaves spread over several indexes (its
         // date's, its order's, its lot's totals); every dirty page is written to the WAL and
-        // fsynced at COMMIT, so smaller pages write fewer bytes per shipment: 5.9 KB against
-        // 14.7 KB with 4 KiB pages, in groups of 30 (bench/README.md). Existing files keep theirs.
-        if try Schema.inspect(db) == .empty { try db.execute("PRAGMA page_size = \(Self.newFilePageSize)") }
+        // fsynced at COMMIT, so smaller pages write fewer bytes per shipment: 5.8 KB against
+        // 14.7 KB with 4 KiB pages, in groups of 32 (bench/README.md). Existing files keep theirs.
+        if kind == .empty { try db.execute("PRAGMA page_size = \(Self.newFilePageSize)") }
         let mode = try db.one("PRAGMA journal_mode = WAL") { $0.text(0) }
         guard mode == "wal" else { throw StoreError(code: 0, message: "cannot put \(path) in WAL mode (got \(mode ?? "nothing"))") }
         try db.execute("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
