@@ -4,6 +4,7 @@
 //   ORADomain    the business rules as pure functions (SKU parser, dates, order lines, reconcile)
 //   ORAStore     SQLite: schema, migrations, the queries behind every method
 //   CWALBuffer   a SQLite VFS that batches a commit's WAL frame writes (C)
+//   CPageCache   SQLite's page cache without its whole-cache walk at every commit (C)
 //   ORAServer    libuv loop, connections, the single writer thread, the readers, dispatch
 //   ora-server / ora-client   the executables
 import PackageDescription
@@ -27,12 +28,14 @@ let package = Package(
 
         // A VFS that writes a synchronous=FULL connection's WAL frames in one pwrite per commit.
         .target(name: "CWALBuffer", dependencies: ["CSQLite"]),
+        // pcache1 wrapped so that a commit does not walk the whole page cache.
+        .target(name: "CPageCache", dependencies: ["CSQLite"]),
 
         .target(name: "ORAProtocol"),
         // A seeded random generator shared by the tests' fuzzers and ora-bench.
         .target(name: "ORATestSupport"),
         .target(name: "ORADomain", dependencies: ["ORAProtocol"]),
-        .target(name: "ORAStore", dependencies: ["CSQLite", "CWALBuffer", "ORADomain", "ORAProtocol"]),
+        .target(name: "ORAStore", dependencies: ["CSQLite", "CWALBuffer", "CPageCache", "ORADomain", "ORAProtocol"]),
         .target(
             name: "ORAServer",
             dependencies: [

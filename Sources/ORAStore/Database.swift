@@ -1,6 +1,7 @@
 // One SQLite connection, owned by exactly one thread for its whole life.
 // Statements are prepared once and cached by their SQL text; every use resets them.
 
+import CPageCache
 import CSQLite
 import CWALBuffer
 
@@ -21,8 +22,12 @@ public final class Database {
     public let path: String
     private var cache: [SQLText: Statement] = [:]
 
-    /// Process-wide settings, applied once before the first connection opens.
-    private static let configured: Void = ora_sqlite_configure()
+    /// Process-wide settings, applied once before the first connection opens (both only make
+    /// SQLite faster; if it was already initialized they are refused and SQLite runs as it is).
+    private static let configured: Void = {
+        ora_sqlite_configure()
+        _ = ora_page_cache_install()
+    }()
 
     /// `bufferWAL`: write WAL frames through CWALBuffer, one pwrite per commit instead of two per
     /// frame. Only for a connection that will run with synchronous=FULL (see wal_buffer.h).
