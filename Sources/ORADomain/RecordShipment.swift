@@ -54,6 +54,10 @@ public struct RecordShipmentRequest: Sendable {
     public let backfill: Bool
     public let source: String?
     public let external: Bool
+    /// The items merged by SKU and lot, and the distinct base SKUs in order of first appearance:
+    /// worked out once, on the thread that parsed the request (the loop), not on the writer's.
+    public let lines: [OrderLine]
+    public let baseSkus: [String]
 
     public init(orderNumber: String, shipDate: BusinessDate, items: [Item], backfill: Bool = false,
                 source: String? = nil, external: Bool = false) {
@@ -63,6 +67,7 @@ public struct RecordShipmentRequest: Sendable {
         self.backfill = backfill
         self.source = source
         self.external = external
+        (lines, baseSkus) = Self.linesAndBaseSkus(items)
     }
 
     /// Checks the shape of every field; SKU text is parsed but an unparseable one is not an
@@ -89,6 +94,7 @@ public struct RecordShipmentRequest: Sendable {
         backfill = try p.bool("backfill") ?? false
         source = try p.string("source", maxLength: 100)
         external = try p.bool("external") ?? false
+        (lines, baseSkus) = Self.linesAndBaseSkus(items)
     }
 
     /// Items whose SKU text does not parse, as `data.items` of the -32002 refusal.
@@ -99,10 +105,9 @@ public struct RecordShipmentRequest: Sendable {
         }
     }
 
-    public var lines: [OrderLine] { OrderLines.merge(items.map { ($0.parsed, $0.quantity) }) }
-
-    public var baseSkus: [String] {
+    private static func linesAndBaseSkus(_ items: [Item]) -> ([OrderLine], [String]) {
         var seen = Set<String>()
-        return items.compactMap { $0.parsed.baseSku }.filter { seen.insert($0).inserted }
+        return (OrderLines.merge(items.map { ($0.parsed, $0.quantity) }),
+                items.compactMap { $0.parsed.baseSku }.filter { seen.insert($0).inserted })
     }
 }

@@ -81,12 +81,12 @@ final class Writer: Sendable {
         let db = store.db
         let started = DispatchTime.now().uptimeNanoseconds
         var executed = started
-        var replies: [(Ticket, [UInt8])] = []
+        var replies: [Completion] = []
         replies.reserveCapacity(group.count)
         do {
             try db.run("BEGIN IMMEDIATE")
             for job in group {
-                replies.append((job.ticket, execute(job, store: store, now: clock.next())))
+                replies.append(Completion(ticket: job.ticket, reply: execute(job, store: store, now: clock.next())))
             }
             executed = DispatchTime.now().uptimeNanoseconds
             try db.run("COMMIT")
@@ -94,42 +94,42 @@ final class Writer: Sendable {
             logger.error("group commit of \(group.count) requests failed: \(error)")
             if db.isInTransaction { try? db.execute("ROLLBACK") }
             let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
-            replies = group.map { ($0.ticket, Self.encode(ticket: $0.ticket, failure)) }
+            replies = group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
         }
         window.add(requests: group.count, executeNanos: executed - started, commitNanos: DispatchTime.now().uptimeNanoseconds - executed)
         stats.transactions.add(1, ordering: .relaxed)
         stats.writes.add(group.count, ordering: .relaxed)
         // Notifications complete too (with no bytes): their connection counts what is in flight.
-        return replies.map { Completion(ticket: $0.0, bytes: $0.1) }
+        return replies
     }
 
-    private func execute(_ job: WriteJob, store: Store, now: String) -> [UInt8] {
+    private func execute(_ job: WriteJob, store: Store, now: String) -> Completion.Reply {
         let db = store.db
         do {
             try db.run("SAVEPOINT request")
         } catch {
-            return Self.encode(ticket: job.ticket, .internalError("cannot open a savepoint: \(error)"))
+            return .encoded(Self.encode(ticket: job.ticket, .internalError("cannot open a savepoint: \(error)")))
         }
         do {
             let result = try job.work(store, now)
             try db.run("RELEASE request")
-            return job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
+            return .result(result)
         } catch let error as RPCError {
             rollback(store)
-            return Self.encode(ticket: job.ticket, error)
+            return .encoded(Self.encode(ticket: job.ticket, error))
         } catch let refusal as QuarantinedRefusal {
             rollback(store)
             do {
                 try store.quarantine(refusal, now: now)
             } catch {
                 logger.error("cannot quarantine a refused \(refusal.method): \(error)")
-                return Self.encode(ticket: job.ticket, .internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)"))
+                return .encoded(Self.encode(ticket: job.ticket, .internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)")))
             }
-            return Self.encode(ticket: job.ticket, refusal.error)
+            return .encoded(Self.encode(ticket: job.ticket, refusal.error))
         } catch {
             rollback(store)
             logger.error("\(job.method) failed: \(error)")
-            return Self.encode(ticket: job.ticket, .internalError("\(error); nothing was written"))
+            return .encoded(Self.encode(ticket: job.ticket, .internalError("\(error); nothing was written")))
         }
     }
 

@@ -1,4 +1,5 @@
-// A prepared statement. Finalized in deinit; reset by its Database before every reuse.
+// A prepared statement. Finalized in deinit; reset by its Database before every reuse. Every use
+// binds every parameter (bind checks the count), so old bindings are overwritten, never cleared.
 
 import CSQLite
 
@@ -20,10 +21,13 @@ public final class Statement {
 
     func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     func bind(_ values: [SQLValue]) throws {
+        let parameters = sqlite3_bind_parameter_count(handle)
+        guard values.count == Int(parameters) else {
+            throw StoreError(code: SQLITE_RANGE, message: "\(values.count) values for \(parameters) parameters", sql: sql)
+        }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
@@ -31,7 +35,15 @@ public final class Statement {
             case .int(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .double(let v): rc = sqlite3_bind_double(handle, index, v)
             case .null: rc = sqlite3_bind_null(handle, index)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, ora_sqlite_transient())
+            case .text(var v):
+                // The UTF-8 bytes with their length: no C-string copy and no strlen. An empty
+                // buffer may have no address, which would bind NULL, so "" gets one.
+                rc = v.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, ora_sqlite_transient()) }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), ora_sqlite_transient())
+                    }
+                }
             }
             guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
         }

@@ -29,13 +29,14 @@ extension Store {
 
         var createdLots: [JSON] = []
         let lines = try resolveLines(r.lines, skuIDs: skus.known, now: now, createdLots: &createdLots)
-        let write = try writeOrder(r.orderNumber, shipDate: r.shipDate.description, lines: lines, external: r.external,
+        let shipDate = r.shipDate.description
+        let write = try writeOrder(r.orderNumber, shipDate: shipDate, lines: lines, external: r.external,
                                    source: r.source, now: now)
         let items: [JSON] = lines.map { l in
             ["sku": .string(l.line.raw), "baseSku": .string(l.line.key.baseSku), "lotNumber": .string(l.line.key.lotNumber),
              "skuId": .int(l.skuID), "lotId": .int(l.lotID), "quantity": .int(l.line.quantity)]
         }
-        return ["orderNumber": .string(r.orderNumber), "shipDate": .string(r.shipDate.description),
+        return ["orderNumber": .string(r.orderNumber), "shipDate": .string(shipDate),
                 "status": .string(write.status.rawValue), "previousShipDate": .string(write.previousShipDate),
                 "items": .array(items), "createdLots": .array(createdLots)]
     }

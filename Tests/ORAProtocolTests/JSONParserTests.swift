@@ -55,4 +55,16 @@ import Testing
         #expect(text == #"{"k\n":"a\nb\r\u0001\u007f\"\\é"}"#)
         #expect(try JSONParser.parse(text) == value)
     }
+
+    /// The writer copies runs without escapes whole: escapes at either end, side by side, or none.
+    @Test func writerCopiesRunsBetweenEscapes() throws {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("plain 17612 - 250300", #""plain 17612 - 250300""#), ("\"é\"", #""\"é\"""#),
+            ("\n\n", #""\n\n""#), ("a\tb", #""a\tb""#), ("\u{1F}é€😀", #""\u001fé€😀""#),
+        ]
+        for (value, written) in cases {
+            #expect(JSONWriter.string(.string(value)) == written)
+            #expect(try JSONParser.parse(written) == .string(value))
+        }
+    }
 }
