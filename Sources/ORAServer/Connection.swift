@@ -167,8 +167,19 @@ final class Connection {
     func flush() {
         guard !closing else { return }
         let out = replies.takeReady()
-        if !out.isEmpty {
-            let write = PendingWrite(out)
+        // Most replies fit the socket's buffer: write them now, without a request, a callback,
+        // or the epoll_ctl libuv makes after every completed uv_write. uv_try_write refuses
+        // (EAGAIN) while earlier writes are queued, so replies never overtake each other.
+        let sent = out.isEmpty ? 0 : out.withUnsafeBufferPointer { p in
+            var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: p.baseAddress!).assumingMemoryBound(to: CChar.self), UInt32(p.count))
+            return Int(uv_try_write(stream, &buffer, 1))
+        }
+        if sent < 0 && sent != Int(UV_EAGAIN.rawValue) {
+            close()
+            return
+        }
+        if sent < out.count {
+            let write = PendingWrite(out[max(sent, 0)...])
             write.request.pointee.data = Unmanaged.passRetained(write).toOpaque()
             var buffer = uv_buf_init(UnsafeMutableRawPointer(write.bytes).assumingMemoryBound(to: CChar.self), UInt32(write.count))
             let rc = uv_write(write.request, stream, &buffer, 1, onWrite)

@@ -35,7 +35,7 @@ final class PendingWrite {
     let bytes: UnsafeMutablePointer<UInt8>
     let count: Int
 
-    init(_ data: [UInt8]) {
+    init(_ data: ArraySlice<UInt8>) {
         count = data.count
         bytes = .allocate(capacity: data.count)
         data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }

@@ -42,9 +42,8 @@ public final class Store {
         // 1 KiB pages) and spills to a file only beyond; temp_store = MEMORY would make it a list
         // of 1 KiB allocations, one malloc per page.
         // 8 MiB of cache (8,192 pages) holds the b-trees' inner pages and the leaves a day's writes
-        // touch. A larger one made every group slower: SQLite walks its page-cache hash at each
-        // commit, and in groups of 32 shipments a 64 MiB cache cost 0.3-0.6 ms more per COMMIT
-        // (bench/README.md).
+        // touch; the OS page cache holds the rest. (64 MiB measured no faster once CPageCache
+        // stopped SQLite walking the whole cache at each commit: bench/README.md.)
         try db.execute("PRAGMA cache_size = -8192")
         // Checkpoints run on the Checkpointer's thread, never inside the writer's COMMIT; after
         // a WAL reset the file is cut back to 64 MiB.

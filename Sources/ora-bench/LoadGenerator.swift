@@ -116,9 +116,15 @@ final class LoadGenerator {
         }
         let (offset, count) = offsets[client.next]
         client.next += 1
-        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-        var buffer = uv_buf_init(arena.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), UInt32(count))
+        let line = arena.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
         client.sentAt.append(DispatchTime.now().uptimeNanoseconds)
+        // Written at once when it fits (the usual case): no request and no epoll change. What
+        // does not fit, or waits behind a queued write, goes through uv_write from the arena.
+        var buffer = uv_buf_init(line, UInt32(count))
+        let sent = max(0, Int(uv_try_write(ora_stream(client.handle), &buffer, 1)))
+        guard sent < count else { return }
+        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+        buffer = uv_buf_init(line + sent, UInt32(count - sent))
         uv_write(request, ora_stream(client.handle), &buffer, 1) { req, _ in req?.deallocate() }
     }
 
