@@ -10,7 +10,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2, v3, v4]
+    static let migrations: [String] = [v1, v2, v3, v4, v5]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
@@ -199,6 +199,15 @@ public enum Schema {
         DROP TABLE audit_log;
         ALTER TABLE audit_log_v4 RENAME TO audit_log;
         CREATE INDEX audit_log_order ON audit_log(order_number, audit_id);
+        """
+
+    /// Version 5: the per-date item index is ordered by order within a date, so a new order's
+    /// items land at the end of their date's range (next to the ones written just before them)
+    /// instead of among that date's SKUs: one page per date a commit touches rather than one per
+    /// (date, SKU). It still covers the weekly report's SKU and quantity, and now an order's date.
+    static let v5 = """
+        DROP INDEX shipped_items_ship_date;
+        CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date, order_id, sku_id, quantity);
         """
 
     public enum FileKind: Equatable, Sendable {

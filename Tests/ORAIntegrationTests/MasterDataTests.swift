@@ -54,7 +54,7 @@ import ORAProtocol
         let c = try server.connect()
         try seedMasterData(c)
         let status = try c.call("status")
-        #expect(status["schemaVersion"] == 4 && status["database"] == .string(server.databasePath))
+        #expect(status["schemaVersion"] == 5 && status["database"] == .string(server.databasePath))
         #expect(status["counts"] == ["skus": 3, "lots": 1, "orders": 0, "items": 0])
         #expect((status["transactions"]?.int64Value ?? 0) >= 1)
     }

@@ -65,6 +65,8 @@ import ORADomain
         let checks = try store.validationChecks(full: true, freshnessDays: 60)
         #expect(checks.first { $0.name == "shipped_totals" }?.status == .ok)
         #expect(checks.first { $0.name == "indexes" }?.status == .ok)
+        let dateIndex = try store.db.query("SELECT name FROM pragma_index_info('shipped_items_ship_date')") { $0.text(0) }
+        #expect(dateIndex == ["ship_date", "order_id", "sku_id", "quantity"])
     }
 
     /// A new file gets the small pages that keep a shipment's WAL bytes down.
