@@ -35,9 +35,19 @@ public struct BusinessDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var components: (year: Int, month: Int, day: Int) { BusinessDate.civilFromDays(dayNumber) }
 
+    /// `YYYY-MM-DD` (years 0...9999; a date outside them is padded to at least four digits).
     public var description: String {
         let (y, m, d) = components
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        guard (0...9999).contains(y) else { return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))" }
+        // Ten ASCII digits and dashes written in place: this runs for every write and report row.
+        return String(unsafeUninitializedCapacity: 10) { out in
+            func digits(_ v: Int, _ at: Int, _ width: Int) {
+                var v = v
+                for i in stride(from: at + width - 1, through: at, by: -1) { out[i] = UInt8(48 + v % 10); v /= 10 }
+            }
+            digits(y, 0, 4); out[4] = 0x2D; digits(m, 5, 2); out[7] = 0x2D; digits(d, 8, 2)
+            return 10
+        }
     }
 
     public func adding(days: Int) -> BusinessDate { BusinessDate(dayNumber: dayNumber + days) }

@@ -4,6 +4,23 @@ import Foundation
 import ORAProtocol
 
 @Suite struct BusinessDateTests {
+    /// Days from 0001-01-01 to 9999-12-31 (every 97th, and every day of 2023-2025) print as
+    /// zero-padded YYYY-MM-DD and parse back.
+    @Test func descriptionRoundTrips() {
+        let first = BusinessDate(year: 1, month: 1, day: 1)!, last = BusinessDate(year: 9999, month: 12, day: 31)!
+        let recent = BusinessDate(year: 2023, month: 1, day: 1)!.dayNumber...BusinessDate(year: 2025, month: 12, day: 31)!.dayNumber
+        for n in Array(stride(from: first.dayNumber, through: last.dayNumber, by: 97)) + Array(recent) + [last.dayNumber] {
+            let d = BusinessDate(dayNumber: n), text = d.description
+            let (y, m, day) = d.components
+            guard text.utf8.count == 10, BusinessDate(iso: text) == d,
+                  text == String(format: "%04d-%02d-%02d", y, m, day) else {
+                Issue.record("\(n): \(text)")
+                return
+            }
+        }
+        #expect(BusinessDate(dayNumber: first.dayNumber - 1).description == "0000-12-31")
+    }
+
     /// Real calendar dates only, strict YYYY-MM-DD.
     @Test func parsing() {
         #expect(BusinessDate(iso: "2024-02-29")?.description == "2024-02-29")
