@@ -134,7 +134,7 @@ final class LoadGenerator {
     static func holdsError(_ head: [UInt8]) -> Bool {
         guard head.count >= errorKey.count else { return false }
         for start in 0...(head.count - errorKey.count) where head[start] == 0x22 {
-            if Array(head[start..<(start + errorKey.count)]) == errorKey { return true }
+            if head[start..<(start + errorKey.count)].elementsEqual(errorKey) { return true }
         }
         return false
     }
