@@ -13,7 +13,7 @@
 import ORAProtocol
 
 public struct ReconcileRequest: Sendable {
-    public static let parameterNames: Set<String> = ["date", "shipments", "apply", "source"]
+    public static let parameterNames: [String] = ["date", "shipments", "apply", "source"]
     public static let maxShipments = 20_000
 
     public let date: BusinessDate

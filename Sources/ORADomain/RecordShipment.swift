@@ -46,7 +46,7 @@ public struct RecordShipmentRequest: Sendable {
 
     public static let maxQuantity: Int64 = 1_000_000
     public static let maxItems = 10_000
-    public static let parameterNames: Set<String> = ["orderNumber", "shipDate", "items", "backfill", "source", "external"]
+    public static let parameterNames: [String] = ["orderNumber", "shipDate", "items", "backfill", "source", "external"]
 
     public let orderNumber: String
     public let shipDate: BusinessDate

@@ -6,8 +6,10 @@ public struct Params: Sendable {
     public let object: JSONObject
     public let path: String
 
-    /// Reads a method's params: omitted means `{}`; anything but an object is refused.
-    public init(_ params: JSON?, allowed: Set<String>) throws(RPCError) {
+    /// Reads a method's params: omitted means `{}`; anything but an object is refused. `allowed`
+    /// is a short list searched in order (a constant array literal costs no allocation or hashing
+    /// per request, where a Set would).
+    public init(_ params: JSON?, allowed: [String]) throws(RPCError) {
         switch params {
         case nil: object = JSONObject()
         case .object(let o)?: object = o
@@ -18,14 +20,14 @@ public struct Params: Sendable {
     }
 
     /// A nested object at `path`, read with the same rules.
-    public init(nested value: JSON, path: String, allowed: Set<String>?) throws(RPCError) {
+    public init(nested value: JSON, path: String, allowed: [String]?) throws(RPCError) {
         guard case .object(let o) = value else { throw .invalidParams(path, "must be an object, got \(value.typeName)") }
         object = o
         self.path = path
         if let allowed { try checkKnown(allowed) }
     }
 
-    private func checkKnown(_ allowed: Set<String>) throws(RPCError) {
+    private func checkKnown(_ allowed: [String]) throws(RPCError) {
         for key in object.keys where !allowed.contains(key) {
             throw .invalidParams(pointer(key), "is not a parameter of this method (expected one of: \(allowed.sorted().joined(separator: ", ")))")
         }

@@ -11,13 +11,21 @@ final class LoadGenerator {
         let requests: Int
         let errors: Int
         let seconds: Double
+        /// Every request's latency, sorted.
         let latenciesMicros: [UInt32]
 
+        init(requests: Int, errors: Int, seconds: Double, latenciesMicros: [UInt32]) {
+            self.requests = requests
+            self.errors = errors
+            self.seconds = seconds
+            self.latenciesMicros = latenciesMicros.sorted()
+        }
+
         var perSecond: Double { Double(requests) / seconds }
+        /// In milliseconds.
         func percentile(_ p: Double) -> Double {
             guard !latenciesMicros.isEmpty else { return 0 }
-            let sorted = latenciesMicros.sorted()
-            return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000
+            return Double(latenciesMicros[min(latenciesMicros.count - 1, Int(Double(latenciesMicros.count) * p))]) / 1000
         }
     }
 
