@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        // A VFS that writes a synchronous=FULL connection's WAL frames in one pwrite per commit.
+        // A VFS that writes the writer's WAL frames in one pwrite per commit.
         .target(name: "CWALBuffer", dependencies: ["CSQLite"]),
         // pcache1 wrapped so that a commit does not walk the whole page cache.
         .target(name: "CPageCache", dependencies: ["CSQLite"]),

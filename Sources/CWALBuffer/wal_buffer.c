@@ -11,12 +11,17 @@
 // and a longer write comes back short, as SQLITE_FULL), so the buffer stays well under that.
 #define WAL_BUFFER_BYTES (64 * 1024)
 
+// A WAL frame header is the only 24-byte write SQLite makes to a WAL (the file header is 32 bytes,
+// pages are 512 or more); its bytes 4-7 hold the database size after a commit, zero otherwise.
+#define WAL_FRAME_HEADER_BYTES 24
+
 typedef struct BufferedFile {
     sqlite3_file base;
-    sqlite3_file *real;      // the wrapped file, allocated right after this struct
-    unsigned char *buffer;   // NULL for files other than WALs
-    sqlite3_int64 start;     // file offset of buffer[0]
-    int used;                // bytes in buffer
+    sqlite3_file *real;          // the wrapped file, allocated right after this struct
+    unsigned char *buffer;       // NULL for files other than WALs
+    sqlite3_int64 start;         // file offset of buffer[0]
+    int used;                    // bytes in buffer
+    sqlite3_int64 commit_page;   // offset of the page of the commit frame being written, or -1
 } BufferedFile;
 
 static sqlite3_vfs buffered_vfs;
@@ -29,9 +34,26 @@ static int flush(BufferedFile *f) {
     return rc;
 }
 
+static int buffer_write(BufferedFile *f, const void *data, int amount, sqlite3_int64 offset);
+
+// Commit frames end with a flush: SQLite publishes a commit to other connections (the wal-index
+// header) right after writing its frames, whether or not it syncs, so they must be in the file.
 static int bf_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
     BufferedFile *f = (BufferedFile *)file;
     if (f->buffer == NULL) return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    int rc = buffer_write(f, data, amount, offset);
+    if (rc != SQLITE_OK) return rc;
+    if (amount == WAL_FRAME_HEADER_BYTES) {
+        const unsigned char *h = data;
+        f->commit_page = (h[4] | h[5] | h[6] | h[7]) ? offset + WAL_FRAME_HEADER_BYTES : -1;
+    } else if (offset == f->commit_page) {
+        f->commit_page = -1;
+        return flush(f);
+    }
+    return SQLITE_OK;
+}
+
+static int buffer_write(BufferedFile *f, const void *data, int amount, sqlite3_int64 offset) {
     sqlite3_int64 end = f->start + f->used;
     // Inside what is buffered (SQLite rewrites a frame of the open transaction in place).
     if (f->used > 0 && offset >= f->start && offset + amount <= end) {
@@ -126,6 +148,7 @@ static int bf_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int f
         f->real->pMethods->xClose(f->real);
         return SQLITE_CANTOPEN;
     }
+    f->commit_page = -1;
     if (flags & SQLITE_OPEN_WAL) {
         f->buffer = malloc(WAL_BUFFER_BYTES);
         if (f->buffer == NULL) {

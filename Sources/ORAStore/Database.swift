@@ -30,7 +30,7 @@ public final class Database {
     }()
 
     /// `bufferWAL`: write WAL frames through CWALBuffer, one pwrite per commit instead of two per
-    /// frame. Only for a connection that will run with synchronous=FULL (see wal_buffer.h).
+    /// frame (see wal_buffer.h).
     public init(path: String, mode: Mode = .readWrite, bufferWAL: Bool = false) throws {
         Self.configured
         var db: OpaquePointer?

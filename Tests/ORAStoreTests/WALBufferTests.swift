@@ -2,15 +2,16 @@ import Testing
 import Foundation
 @testable import ORAStore
 
-/// The writer's WAL frames wait in CWALBuffer until the commit's sync: every commit must still be
-/// in the file, whole, before any other connection can see it.
+/// The writer's WAL frames wait in CWALBuffer until their commit frame: every commit must be in
+/// the file, whole, before any other connection can see it, with or without a sync at commit.
 @Suite struct WALBufferTests {
     func tempPath() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("ora-walbuf-\(UUID().uuidString).db").path }
 
-    @Test func anotherConnectionReadsEveryCommitAtOnce() throws {
+    @Test(arguments: SyncMode.allCases)
+    func anotherConnectionReadsEveryCommitAtOnce(sync: SyncMode) throws {
         let path = tempPath()
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let writer = try Store.openWriter(path: path, sync: .full)
+        let writer = try Store.openWriter(path: path, sync: sync)
         let reader = try Store.openReader(path: path)
         try writer.db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT")
         for round in 1...50 {
@@ -24,11 +25,12 @@ import Foundation
 
     /// A transaction far larger than the buffer, which also rewrites pages it already wrote to the
     /// WAL (the cache spills mid-transaction), reads back whole on a fresh connection.
-    @Test func largeTransactionWithRewrittenFramesStaysWhole() throws {
+    @Test(arguments: SyncMode.allCases)
+    func largeTransactionWithRewrittenFramesStaysWhole(sync: SyncMode) throws {
         let path = tempPath()
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         do {
-            let writer = try Store.openWriter(path: path, sync: .full)
+            let writer = try Store.openWriter(path: path, sync: sync)
             try writer.db.execute("PRAGMA cache_size = 20")  // spill to the WAL often
             try writer.db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT")
             try writer.db.transaction {
