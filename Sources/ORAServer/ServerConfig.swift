@@ -27,6 +27,9 @@ public struct ServerConfig: Sendable {
     public var shutdownGraceSeconds = 10.0
     /// Seconds between the checkpointer's passive checkpoints.
     public var checkpointInterval = 0.5
+    /// WAL size after a pass at which the writer finishes the checkpoint itself, between two groups,
+    /// so that the WAL starts over (see Checkpointer).
+    public var walRestartBytes: Int64 = 64 << 20
     public var token: String?
     public var socketMode: Int = 0o600
 

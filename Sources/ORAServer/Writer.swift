@@ -12,6 +12,7 @@ import Foundation
 import Logging
 import ORAProtocol
 import ORAStore
+import Synchronization
 
 struct WriteJob: Sendable {
     let ticket: Ticket
@@ -36,6 +37,9 @@ final class Writer: Sendable {
     /// With `--sync pipelined`, committed replies go through here to be synced first.
     private let syncer: Syncer?
 
+    /// Set by the Checkpointer when the WAL has grown: finish its checkpoint between two groups.
+    private let checkpointRequested = Atomic<Bool>(false)
+
     init(store: Store, queueDepth: Int, maxGroup: Int, mailbox: Mailbox, syncer: Syncer?, stats: Stats, logger: Logger) {
         self.syncer = syncer
         queue = WorkQueue(capacity: queueDepth)
@@ -55,6 +59,8 @@ final class Writer: Sendable {
     /// false when the queue is full (the caller answers -32011).
     func submit(_ job: WriteJob) -> Bool { queue.push(job) }
 
+    func requestCheckpoint() { checkpointRequested.store(true, ordering: .relaxed) }
+
     /// Lets the queue drain, checkpoints the WAL, and waits for the thread to end.
     func stop() {
         queue.close()
@@ -72,9 +78,19 @@ final class Writer: Sendable {
             syncer?.willCommit(number)
             let replies = commit(group, store: store, clock: &clock, window: &window)
             if let syncer { syncer.submit(replies, group: number) } else { mailbox.post(replies) }
+            if checkpointRequested.exchange(false, ordering: .relaxed) { finishCheckpoint(store: store, window: &window) }
             if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
+    }
+
+    /// Copies what the Checkpointer's pass left (the frames written while it ran), so the next
+    /// group starts the WAL over instead of growing it.
+    private func finishCheckpoint(store: Store, window: inout WriterWindow) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        do { try store.checkpointPassive() } catch { logger.error("checkpoint between groups failed: \(error)") }
+        window.checkpointNanos += DispatchTime.now().uptimeNanoseconds - started
+        window.checkpoints += 1
     }
 
     private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock, window: inout WriterWindow) -> [Completion] {
@@ -103,12 +119,14 @@ final class Writer: Sendable {
         return replies
     }
 
+    /// A success comes back as its result, for the loop to encode; a failure already encoded.
     private func execute(_ job: WriteJob, store: Store, now: String) -> Completion.Reply {
         let db = store.db
+        let fail = { (error: RPCError) in Completion.Reply.encoded(Self.encode(ticket: job.ticket, error)) }
         do {
             try db.run("SAVEPOINT request")
         } catch {
-            return .encoded(Self.encode(ticket: job.ticket, .internalError("cannot open a savepoint: \(error)")))
+            return fail(.internalError("cannot open a savepoint: \(error)"))
         }
         do {
             let result = try job.work(store, now)
@@ -116,20 +134,20 @@ final class Writer: Sendable {
             return .result(result)
         } catch let error as RPCError {
             rollback(store)
-            return .encoded(Self.encode(ticket: job.ticket, error))
+            return fail(error)
         } catch let refusal as QuarantinedRefusal {
             rollback(store)
             do {
                 try store.quarantine(refusal, now: now)
             } catch {
                 logger.error("cannot quarantine a refused \(refusal.method): \(error)")
-                return .encoded(Self.encode(ticket: job.ticket, .internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)")))
+                return fail(.internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)"))
             }
-            return .encoded(Self.encode(ticket: job.ticket, refusal.error))
+            return fail(refusal.error)
         } catch {
             rollback(store)
             logger.error("\(job.method) failed: \(error)")
-            return .encoded(Self.encode(ticket: job.ticket, .internalError("\(error); nothing was written")))
+            return fail(.internalError("\(error); nothing was written"))
         }
     }
 
@@ -146,8 +164,8 @@ final class Writer: Sendable {
 /// What the writer did over the last second, for the debug log.
 struct WriterWindow {
     var start = DispatchTime.now().uptimeNanoseconds
-    var groups = 0, requests = 0
-    var executeNanos: UInt64 = 0, commitNanos: UInt64 = 0
+    var groups = 0, requests = 0, checkpoints = 0
+    var executeNanos: UInt64 = 0, commitNanos: UInt64 = 0, checkpointNanos: UInt64 = 0
 
     mutating func add(requests n: Int, executeNanos e: UInt64, commitNanos c: UInt64) {
         groups += 1; requests += n; executeNanos += e; commitNanos += c
@@ -157,6 +175,7 @@ struct WriterWindow {
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - start >= 1_000_000_000 else { return nil }
         defer { self = WriterWindow() }
-        return "writer: \(requests) requests in \(groups) commits; executing \(executeNanos / 1_000_000) ms, committing \(commitNanos / 1_000_000) ms of \((now - start) / 1_000_000) ms"
+        return "writer: \(requests) requests in \(groups) commits; executing \(executeNanos / 1_000_000) ms, committing \(commitNanos / 1_000_000) ms, "
+            + "\(checkpoints) checkpoints \(checkpointNanos / 1_000_000) ms of \((now - start) / 1_000_000) ms"
     }
 }

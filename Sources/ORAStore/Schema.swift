@@ -204,7 +204,7 @@ public enum Schema {
     /// Version 5: the per-date item index is ordered by order within a date, so a new order's
     /// items land at the end of their date's range (next to the ones written just before them)
     /// instead of among that date's SKUs: one page per date a commit touches rather than one per
-    /// (date, SKU). It still covers the weekly report's SKU and quantity, and now an order's date.
+    /// (date, SKU). It still covers the weekly report's SKU and quantity.
     static let v5 = """
         DROP INDEX shipped_items_ship_date;
         CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date, order_id, sku_id, quantity);

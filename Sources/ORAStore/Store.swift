@@ -90,8 +90,12 @@ public final class Store {
         return Store(db: db, path: path)
     }
 
-    public func checkpointPassive() throws {
-        _ = try db.query("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(0) }
+    /// Copies what it can of the WAL into the file without waiting for anyone; returns the frames
+    /// in the WAL since it last started over.
+    @discardableResult
+    public func checkpointPassive() throws -> Int64 {
+        // wal_checkpoint answers (busy, frames in the WAL, frames copied); -1s when not in WAL mode.
+        max(0, try db.one("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(1) } ?? 0)
     }
 
     /// Folds the WAL back into the main file and truncates it (at shutdown).

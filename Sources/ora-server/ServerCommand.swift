@@ -62,6 +62,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Reader threads for validate, reports and lists.")
     var readers = 2
 
+    @Option(help: "WAL size in MiB at which the writer completes a checkpoint between two groups, so the WAL starts over even under a steady stream of writes.")
+    var walLimitMb = 64
+
     @Option(help: "Seconds SIGTERM waits for clients to take their last replies.")
     var shutdownGrace = 10.0
 
@@ -76,7 +79,7 @@ struct Serve: ParsableCommand {
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
         guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
-        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1 else {
+        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1 else {
             throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
@@ -106,6 +109,7 @@ struct Serve: ParsableCommand {
         config.writeQueueDepth = writeQueueDepth
         config.maxBatch = maxBatch
         config.readers = readers
+        config.walRestartBytes = Int64(walLimitMb) << 20
         config.shutdownGraceSeconds = shutdownGrace
         config.socketMode = Int(socketMode, radix: 8)!
         if let tokenFile {
