@@ -110,3 +110,13 @@ extension JSON {
         }
     }
 }
+
+/// A result that becomes JSON when it is replied: a writer returns one of these so that the reply
+/// is built by the loop thread that encodes it, not on the writer's own time.
+public protocol JSONConvertible: Sendable {
+    var jsonValue: JSON { get }
+}
+
+extension JSON: JSONConvertible {
+    public var jsonValue: JSON { self }
+}

@@ -21,8 +21,8 @@ struct Ticket: Sendable {
 struct Completion: Sendable {
     enum Reply: Sendable {
         case encoded([UInt8])
-        /// A success the loop thread encodes: the writer's time is the scarce one.
-        case result(JSON)
+        /// A success the loop thread builds and encodes: the writer's time is the scarce one.
+        case result(any JSONConvertible)
     }
 
     let ticket: Ticket
@@ -35,7 +35,7 @@ struct Completion: Sendable {
     var bytes: [UInt8] {
         switch reply {
         case .encoded(let bytes): return bytes
-        case .result(let result): return ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
+        case .result(let result): return ticket.id.map { RPCResponse.success(id: $0, result: result.jsonValue) } ?? []
         }
     }
 }

@@ -18,7 +18,8 @@ public enum ORAVersion {
 enum Execution: Sendable {
     case answer(JSON)
     case read(@Sendable (Store) throws -> JSON)
-    case write(@Sendable (Store, String) throws -> JSON)
+    /// Its result becomes JSON on the loop thread (see JSONConvertible).
+    case write(@Sendable (Store, String) throws -> any JSONConvertible)
 }
 
 struct MethodContext: Sendable {

@@ -18,7 +18,7 @@ struct WriteJob: Sendable {
     let ticket: Ticket
     let method: String
     /// Runs inside the request's savepoint; `now` is the request's own event time.
-    let work: @Sendable (Store, String) throws -> JSON
+    let work: @Sendable (Store, String) throws -> any JSONConvertible
 }
 
 /// Hands a non-Sendable value to the thread that will own it from then on.

@@ -14,7 +14,7 @@ extension Store {
         return (known, unknown)
     }
 
-    public func recordShipment(_ r: RecordShipmentRequest, params: JSON, now: String) throws -> JSON {
+    public func recordShipment(_ r: RecordShipmentRequest, params: JSON, now: String) throws -> RecordedShipment {
         func refuse(_ error: RPCError) -> QuarantinedRefusal {
             QuarantinedRefusal(error: error, method: "recordShipment", orderNumber: r.orderNumber, request: params, source: r.source)
         }
@@ -32,12 +32,27 @@ extension Store {
         let shipDate = r.shipDate.description
         let write = try writeOrder(r.orderNumber, shipDate: shipDate, lines: lines, external: r.external,
                                    source: r.source, now: now)
+        return RecordedShipment(orderNumber: r.orderNumber, shipDate: shipDate, status: write.status,
+                                previousShipDate: write.previousShipDate, lines: lines, createdLots: createdLots)
+    }
+}
+
+/// What recordShipment did. Its reply is built from this by `jsonValue`, on the thread that sends it.
+public struct RecordedShipment: JSONConvertible {
+    public let orderNumber: String
+    public let shipDate: String
+    public let status: OrderWriteStatus
+    public let previousShipDate: String?
+    public let lines: [ResolvedLine]
+    public let createdLots: [JSON]
+
+    public var jsonValue: JSON {
         let items: [JSON] = lines.map { l in
             ["sku": .string(l.line.raw), "baseSku": .string(l.line.key.baseSku), "lotNumber": .string(l.line.key.lotNumber),
              "skuId": .int(l.skuID), "lotId": .int(l.lotID), "quantity": .int(l.line.quantity)]
         }
-        return ["orderNumber": .string(r.orderNumber), "shipDate": .string(shipDate),
-                "status": .string(write.status.rawValue), "previousShipDate": .string(write.previousShipDate),
+        return ["orderNumber": .string(orderNumber), "shipDate": .string(shipDate),
+                "status": .string(status.rawValue), "previousShipDate": .string(previousShipDate),
                 "items": .array(items), "createdLots": .array(createdLots)]
     }
 }

@@ -66,7 +66,7 @@ struct Bench {
             for i in first..<min(first + group, requests.count) {
                 try store.db.run("SAVEPOINT request")
                 let result = try store.recordShipment(requests[i], params: shipments[i], now: now)
-                guard result["status"] == "created" else { throw BenchError("in-process: \(requests[i].orderNumber) was not a new order") }
+                guard result.status == .created else { throw BenchError("in-process: \(requests[i].orderNumber) was not a new order") }
                 try store.db.run("RELEASE request")
             }
             try store.db.run("COMMIT")
