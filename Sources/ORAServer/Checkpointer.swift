@@ -24,15 +24,16 @@ final class Checkpointer: Sendable {
     static let settledFrames: Int64 = 512
     static let maxPasses = 4
 
-    init(store: Store, interval: Double, restartBytes: Int64, writer: Writer, logger: Logger) {
+    init(store: Store, interval: Double, restartBytes: Int64, writer: Writer, logger: Logger) throws {
+        // The page size of a file in WAL mode never changes: the limit is counted in frames.
+        let restartFrames = restartBytes / (try store.db.scalarInt("PRAGMA page_size") + 24)
         let handoff = Handoff(value: store)
         let thread = Thread { [self] in
             let store = handoff.value
             while stopped.wait(timeout: .now() + interval) == .timedOut {
                 do {
                     var frames = try store.checkpointPassive()
-                    let frameBytes = try store.db.scalarInt("PRAGMA page_size") + 24
-                    guard frames * frameBytes >= restartBytes else { continue }
+                    guard frames >= restartFrames else { continue }
                     // A pass copies the WAL as it was when the pass began; the next one copies what
                     // was written meanwhile, which is less each time.
                     for _ in 1..<Self.maxPasses {

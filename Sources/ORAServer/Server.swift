@@ -64,7 +64,7 @@ public final class Server {
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
                         mailbox: mailbox, syncer: syncer, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, logger: logger)
-        checkpointer = Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval,
+        checkpointer = try Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval,
                                     restartBytes: config.walRestartBytes, writer: writer, logger: logger)
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }
