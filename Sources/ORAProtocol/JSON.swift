@@ -94,6 +94,7 @@ extension JSON {
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
     public var int64Value: Int64? { if case .number(let n) = self { return n.int64 }; return nil }
+    public var doubleValue: Double? { if case .number(let n) = self { return n.double }; return nil }
     public var isNull: Bool { self == .null }
 
     public subscript(key: String) -> JSON? { objectValue?[key] }

@@ -25,6 +25,7 @@ extension Methods {
                     "requests": .int(stats.requests.load(ordering: .relaxed)),
                     "transactions": .int(stats.transactions.load(ordering: .relaxed)),
                     "writes": .int(stats.writes.load(ordering: .relaxed)),
+                    "writerTime": stats.writerTime,
                     "counts": try store.counts()]
         }
     }

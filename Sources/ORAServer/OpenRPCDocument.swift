@@ -1327,7 +1327,7 @@ enum OpenRPCDocument {
     },
     {
       "name": "status",
-      "summary": "Version, uptime, traffic counters and row counts.",
+      "summary": "Version, uptime, traffic counters, the writer's time and row counts.",
       "params": [],
       "result": {
         "name": "status",
@@ -1357,6 +1357,30 @@ enum OpenRPCDocument {
             },
             "writes": {
               "type": "integer"
+            },
+            "writerTime": {
+              "type": "object",
+              "description": "Milliseconds the writer thread has spent since start: executing requests inside their savepoints, in COMMIT (with --sync full this includes the WAL's fsync), and finishing WAL checkpoints between groups. committingMs / transactions is the average commit; executingMs / writes the average write.",
+              "properties": {
+                "executingMs": {
+                  "type": "number",
+                  "minimum": 0
+                },
+                "committingMs": {
+                  "type": "number",
+                  "minimum": 0
+                },
+                "checkpointingMs": {
+                  "type": "number",
+                  "minimum": 0
+                }
+              },
+              "required": [
+                "executingMs",
+                "committingMs",
+                "checkpointingMs"
+              ],
+              "additionalProperties": false
             },
             "counts": {
               "type": "object",
@@ -1391,6 +1415,8 @@ enum OpenRPCDocument {
             "connections",
             "requests",
             "transactions",
+            "writes",
+            "writerTime",
             "counts"
           ],
           "additionalProperties": false
@@ -1421,13 +1447,18 @@ enum OpenRPCDocument {
             "name": "result",
             "value": {
               "version": "0.1.0",
-              "schemaVersion": 1,
+              "schemaVersion": 5,
               "database": "./ora.db",
               "uptimeSeconds": 42,
               "connections": 1,
               "requests": 10,
               "transactions": 3,
               "writes": 3,
+              "writerTime": {
+                "executingMs": 0.412,
+                "committingMs": 1.187,
+                "checkpointingMs": 0
+              },
               "counts": {
                 "skus": 5,
                 "lots": 1,

@@ -89,8 +89,10 @@ final class Writer: Sendable {
     private func finishCheckpoint(store: Store, window: inout WriterWindow) {
         let started = DispatchTime.now().uptimeNanoseconds
         do { try store.checkpointPassive() } catch { logger.error("checkpoint between groups failed: \(error)") }
-        window.checkpointNanos += DispatchTime.now().uptimeNanoseconds - started
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        window.checkpointNanos += elapsed
         window.checkpoints += 1
+        stats.checkpointNanos.add(Int(elapsed), ordering: .relaxed)
     }
 
     private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock, window: inout WriterWindow) -> [Completion] {
@@ -112,9 +114,12 @@ final class Writer: Sendable {
             let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
             replies = group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
         }
-        window.add(requests: group.count, executeNanos: executed - started, commitNanos: DispatchTime.now().uptimeNanoseconds - executed)
+        let executeNanos = executed - started, commitNanos = DispatchTime.now().uptimeNanoseconds - executed
+        window.add(requests: group.count, executeNanos: executeNanos, commitNanos: commitNanos)
         stats.transactions.add(1, ordering: .relaxed)
         stats.writes.add(group.count, ordering: .relaxed)
+        stats.executeNanos.add(Int(executeNanos), ordering: .relaxed)
+        stats.commitNanos.add(Int(commitNanos), ordering: .relaxed)
         // Notifications complete too (with no bytes): their connection counts what is in flight.
         return replies
     }

@@ -48,14 +48,20 @@ import ORAProtocol
         #expect(unknownSku["skuId"] == .null && unknownSku["lotId"] == .null)
     }
 
-    /// status reports version, schema version, the database and counts.
+    /// status reports version, schema version, the database, counts and the writer's time.
     @Test func statusReportsCounts() throws {
         let server = try TestServer()
         let c = try server.connect()
+        let idle = try c.call("status")
+        #expect(idle["writerTime"] == ["executingMs": 0, "committingMs": 0, "checkpointingMs": 0])
         try seedMasterData(c)
         let status = try c.call("status")
         #expect(status["schemaVersion"] == 5 && status["database"] == .string(server.databasePath))
         #expect(status["counts"] == ["skus": 3, "lots": 1, "orders": 0, "items": 0])
         #expect((status["transactions"]?.int64Value ?? 0) >= 1)
+        // Each write ran in a savepoint and reached COMMIT, so both clocks moved.
+        let executing = status["writerTime"]?["executingMs"]?.doubleValue ?? 0
+        let committing = status["writerTime"]?["committingMs"]?.doubleValue ?? 0
+        #expect(executing > 0 && committing > 0)
     }
 }
