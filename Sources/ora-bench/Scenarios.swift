@@ -32,7 +32,7 @@ struct Bench {
         let out = try capture("/usr/bin/env", [python, baselineScript, "--database", freshPath("python-\(perTransaction).db"), "--stream", stream,
                                        "--per-transaction", String(perTransaction)])
         let result = try JSONParser.parse(out.trimmingCharacters(in: .whitespacesAndNewlines))
-        return Double(result["shipments"]?.int64Value ?? 0) / (result["seconds"]?.number ?? 1)
+        return Double(result["shipments"]?.int64Value ?? 0) / (result["seconds"]?.doubleValue ?? 1)
     }
 
     /// ORA's store in-process, 1,000 shipments per transaction with a savepoint each (the writer's
@@ -86,7 +86,13 @@ struct Bench {
     struct WriteRun {
         let result: LoadGenerator.Result
         let transactions: Int64
+        /// The writer thread's milliseconds over the run, from `status`: executing requests, in COMMIT.
+        let executingMs: Double
+        let committingMs: Double
         var transactionsPerSecond: Double { Double(transactions) / result.seconds }
+        /// Microseconds the writer spent executing one shipment, and milliseconds per COMMIT.
+        var executeMicrosPerShipment: Double { executingMs * 1000 / Double(result.requests) }
+        var commitMillis: Double { committingMs / Double(max(1, transactions)) }
     }
 
     /// recordShipment over TCP, `clients` connections each with one request in flight, durable.
@@ -95,15 +101,16 @@ struct Bench {
         defer { server.stop() }
         try seed(server)
         let status = try BlockingClient(port: server.port)
-        let before = try status.call("status")["transactions"]?.int64Value ?? 0
+        let first = try status.call("status")
         let result = LoadGenerator(lines: ShipmentStream.requestLines(shipments), connections: clients, depth: 1).run(port: server.port)
         let final = try status.call("status")
-        let after = final["transactions"]?.int64Value ?? 0
+        func delta(_ key: String) -> Double { (final["writerTime"]?[key]?.doubleValue ?? 0) - (first["writerTime"]?[key]?.doubleValue ?? 0) }
         guard result.errors == 0 else { throw BenchError("\(result.errors) recordShipment errors with \(clients) clients") }
         // Every shipment must have been a new order, or the run measured less work than it claims.
         let orders = final["counts"]?["orders"]?.int64Value ?? 0
         guard orders == Int64(shipments.count) else { throw BenchError("\(orders) orders stored for \(shipments.count) shipments with \(clients) clients") }
-        return WriteRun(result: result, transactions: after - before - 1)
+        let transactions = (final["transactions"]?.int64Value ?? 0) - (first["transactions"]?.int64Value ?? 0)
+        return WriteRun(result: result, transactions: transactions, executingMs: delta("executingMs"), committingMs: delta("committingMs"))
     }
 
     // MARK: - parseSku and the reference peer
@@ -238,8 +245,4 @@ struct Bench {
         withExtendedLifetime(idle) {}
         return (idleRSS, hogRSS, accepted)
     }
-}
-
-extension JSON {
-    var number: Double? { if case .number(let n) = self { return n.double }; return nil }
 }
