@@ -49,6 +49,11 @@ public final class Server {
         boundAddress = config.listen
         lock = try DatabaseLock(path: config.databasePath)
         let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync)
+        do {
+            try writerStore.keepWAL(bytes: config.walRestartBytes)
+        } catch {
+            logger.warning("\(error); commits grow the WAL file until it first starts over")
+        }
         let readerStores = try (0..<max(1, config.readers)).map { _ in try Store.openReader(path: config.databasePath) }
 
         loop = .allocate(capacity: 1)

@@ -28,8 +28,9 @@ public struct ServerConfig: Sendable {
     /// Seconds between the checkpointer's passive checkpoints.
     public var checkpointInterval = 0.5
     /// WAL size after a pass at which the writer finishes the checkpoint itself, between two groups,
-    /// so that the WAL starts over (see Checkpointer).
-    public var walRestartBytes: Int64 = 64 << 20
+    /// so that the WAL starts over (see Checkpointer); also the size its file is written ahead to
+    /// at start and cut back to (Store.keepWAL).
+    public var walRestartBytes: Int64 = Store.defaultWALLimit
     public var token: String?
     public var socketMode: Int = 0o600
 

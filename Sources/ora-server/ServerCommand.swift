@@ -62,7 +62,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Reader threads for validate, reports and lists.")
     var readers = 2
 
-    @Option(help: "WAL size in MiB at which the writer completes a checkpoint between two groups, so the WAL starts over even under a steady stream of writes.")
+    @Option(help: "WAL size in MiB: its file is written ahead to this size at start (commits then overwrite instead of growing it), the writer completes a checkpoint between two groups once it is reached, so the WAL starts over even under a steady stream of writes, and the file is cut back to it.")
     var walLimitMb = 64
 
     @Option(help: "Seconds SIGTERM waits for clients to take their last replies.")
