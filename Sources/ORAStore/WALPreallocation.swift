@@ -4,7 +4,8 @@
 // ext4 makes an fdatasync that follows an append also commit its journal (the file's new size
 // and blocks); one that follows an overwrite flushes the data alone. Measured here for 150 KB,
 // one 64-client group commit: 275-300 us appending, 155 us overwriting (bench/README.md). Without
-// this, every write after a start appends, until the WAL first starts over at --wal-limit-mb.
+// this, a commit appends whenever the WAL reaches past the largest it has been since the server
+// started (a clean stop removes the file), e.g. all through the first burst of writes.
 //
 // Zeros past the last frame are what SQLite already expects to find: after the WAL starts over,
 // the old frames past the new ones stay in the file, and recovery stops at the first frame whose
