@@ -63,5 +63,10 @@ import ORAProtocol
         let executing = status["writerTime"]?["executingMs"]?.doubleValue ?? 0
         let committing = status["writerTime"]?["committingMs"]?.doubleValue ?? 0
         #expect(executing > 0 && committing > 0)
+        // ora-client's table names the same split, with the average commit.
+        let client = productsDirectory.appendingPathComponent("ora-client").path
+        let (exit, out, _) = try runCommand(client, ["status", "--connect", "127.0.0.1:\(server.port)"])
+        #expect(exit == 0)
+        #expect(out.split(separator: "\n").contains { $0.hasPrefix("writer ") && $0.contains("ms executing") && $0.contains("ms per commit") })
     }
 }
