@@ -46,8 +46,8 @@ public final class Store {
         // stopped SQLite walking the whole cache at each commit: bench/README.md.)
         try db.execute("PRAGMA cache_size = -8192")
         // Checkpoints run on the Checkpointer's thread, never inside the writer's COMMIT; after
-        // a WAL reset the file is cut back to 64 MiB.
-        try db.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
+        // a WAL reset the file is cut back to 64 MiB (keepWAL sets the server's --wal-limit-mb).
+        try db.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = \(Self.defaultWALLimit)")
         try Schema.prepare(db)
         return Store(db: db, path: path)
     }
