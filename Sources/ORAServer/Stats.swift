@@ -13,6 +13,8 @@ final class Stats: Sendable {
     let executeNanos = Atomic<Int>(0)
     let commitNanos = Atomic<Int>(0)
     let checkpointNanos = Atomic<Int>(0)
+    /// Checkpoints the writer finished between groups (the debug log counts them).
+    let checkpoints = Atomic<Int>(0)
     let startedAt = ContinuousClock.now
 }
 

@@ -68,7 +68,7 @@ final class Writer: Sendable {
     }
 
     private func run(store: Store) {
-        var window = WriterWindow()
+        var window = WriterWindow(stats)
         var clock = EventClock()
         var number: UInt64 = 0
         while true {
@@ -76,26 +76,24 @@ final class Writer: Sendable {
             if group.isEmpty { break }
             number += 1
             syncer?.willCommit(number)
-            let replies = commit(group, store: store, clock: &clock, window: &window)
+            let replies = commit(group, store: store, clock: &clock)
             if let syncer { syncer.submit(replies, group: number) } else { mailbox.post(replies) }
-            if checkpointRequested.exchange(false, ordering: .relaxed) { finishCheckpoint(store: store, window: &window) }
-            if logger.logLevel <= .debug, let line = window.report() { logger.debug("\(line)") }
+            if checkpointRequested.exchange(false, ordering: .relaxed) { finishCheckpoint(store: store) }
+            if logger.logLevel <= .debug, let line = window.report(stats) { logger.debug("\(line)") }
         }
         do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
     }
 
     /// Copies what the Checkpointer's pass left (the frames written while it ran), so the next
     /// group starts the WAL over instead of growing it.
-    private func finishCheckpoint(store: Store, window: inout WriterWindow) {
+    private func finishCheckpoint(store: Store) {
         let started = DispatchTime.now().uptimeNanoseconds
         do { try store.checkpointPassive() } catch { logger.error("checkpoint between groups failed: \(error)") }
-        let elapsed = DispatchTime.now().uptimeNanoseconds - started
-        window.checkpointNanos += elapsed
-        window.checkpoints += 1
-        stats.checkpointNanos.add(Int(elapsed), ordering: .relaxed)
+        stats.checkpointNanos.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed)
+        stats.checkpoints.add(1, ordering: .relaxed)
     }
 
-    private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock, window: inout WriterWindow) -> [Completion] {
+    private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock) -> [Completion] {
         let db = store.db
         let started = DispatchTime.now().uptimeNanoseconds
         var executed = started
@@ -114,12 +112,10 @@ final class Writer: Sendable {
             let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
             replies = group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
         }
-        let executeNanos = executed - started, commitNanos = DispatchTime.now().uptimeNanoseconds - executed
-        window.add(requests: group.count, executeNanos: executeNanos, commitNanos: commitNanos)
         stats.transactions.add(1, ordering: .relaxed)
         stats.writes.add(group.count, ordering: .relaxed)
-        stats.executeNanos.add(Int(executeNanos), ordering: .relaxed)
-        stats.commitNanos.add(Int(commitNanos), ordering: .relaxed)
+        stats.executeNanos.add(Int(executed - started), ordering: .relaxed)
+        stats.commitNanos.add(Int(DispatchTime.now().uptimeNanoseconds - executed), ordering: .relaxed)
         // Notifications complete too (with no bytes): their connection counts what is in flight.
         return replies
     }
@@ -166,21 +162,30 @@ final class Writer: Sendable {
     }
 }
 
-/// What the writer did over the last second, for the debug log.
+/// What the writer did over the last second, for the debug log: the differences between two
+/// readings of the counters `status` reports.
 struct WriterWindow {
-    var start = DispatchTime.now().uptimeNanoseconds
-    var groups = 0, requests = 0, checkpoints = 0
-    var executeNanos: UInt64 = 0, commitNanos: UInt64 = 0, checkpointNanos: UInt64 = 0
+    private var start = DispatchTime.now().uptimeNanoseconds
+    private var last: Reading
 
-    mutating func add(requests n: Int, executeNanos e: UInt64, commitNanos c: UInt64) {
-        groups += 1; requests += n; executeNanos += e; commitNanos += c
+    struct Reading {
+        let groups: Int, requests: Int, checkpoints: Int, executeNanos: Int, commitNanos: Int, checkpointNanos: Int
+        init(_ s: Stats) {
+            groups = s.transactions.load(ordering: .relaxed); requests = s.writes.load(ordering: .relaxed)
+            checkpoints = s.checkpoints.load(ordering: .relaxed); executeNanos = s.executeNanos.load(ordering: .relaxed)
+            commitNanos = s.commitNanos.load(ordering: .relaxed); checkpointNanos = s.checkpointNanos.load(ordering: .relaxed)
+        }
     }
 
-    mutating func report() -> String? {
+    init(_ stats: Stats) { last = Reading(stats) }
+
+    mutating func report(_ stats: Stats) -> String? {
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - start >= 1_000_000_000 else { return nil }
-        defer { self = WriterWindow() }
-        return "writer: \(requests) requests in \(groups) commits; executing \(executeNanos / 1_000_000) ms, committing \(commitNanos / 1_000_000) ms, "
-            + "\(checkpoints) checkpoints \(checkpointNanos / 1_000_000) ms of \((now - start) / 1_000_000) ms"
+        let r = Reading(stats), l = last
+        defer { start = now; last = r }
+        return "writer: \(r.requests - l.requests) requests in \(r.groups - l.groups) commits; executing \((r.executeNanos - l.executeNanos) / 1_000_000) ms, "
+            + "committing \((r.commitNanos - l.commitNanos) / 1_000_000) ms, \(r.checkpoints - l.checkpoints) checkpoints "
+            + "\((r.checkpointNanos - l.checkpointNanos) / 1_000_000) ms of \((now - start) / 1_000_000) ms"
     }
 }
