@@ -22,6 +22,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        unblockStopSignals()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ora-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -120,3 +120,15 @@ func which(_ name: String) -> String? {
     }
     return nil
 }
+
+/// A parent may start the bench with SIGTERM blocked (Foundation's Process passes its mask on, and
+/// the test runner blocks it). Children inherit the mask, and a redis-server that never sees the
+/// SIGTERM of `redis()` keeps the bench waiting for ever. ora-server does the same for itself
+/// (Server.unblockStopSignals).
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}

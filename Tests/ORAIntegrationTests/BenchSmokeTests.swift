@@ -1,0 +1,37 @@
+import Testing
+import Foundation
+import ORAProtocol
+
+/// `make bench` must keep working from a clean clone: its smoke run (a tenth of the work) against
+/// the built server prints every variant and goal and writes its JSON. No number is judged here;
+/// the benchmark reports, it never fails on a timing.
+@Suite struct BenchSmokeTests {
+    @Test func quickBenchPrintsEveryGoalAndWritesItsResults() throws {
+        let dir = TempDir()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let bench = productsDirectory.appendingPathComponent("ora-bench").path
+        let (status, out, err) = try runCommand(bench, [
+            "--quick", "--server", productsDirectory.appendingPathComponent("ora-server").path,
+            "--baseline", root.appendingPathComponent("bench/python_baseline.py").path, "--out", dir.path("results"),
+        ])
+        #expect(status == 0, "ora-bench --quick failed: \(err)")
+        for row in ["Python-era direct writes, 1 shipment/txn", "ORA store in-process, 1000/txn (ceiling)",
+                    "ceiling / Python 1/txn: the most P1a can reach", "ORA recordShipment, 64 client(s), durable",
+                    "parseSku, 50 clients", "validate on 100000 items", "server RSS, 1000 idle connections",
+                    "| goal | measured | holds |", "P1a 64 clients", "P1b 64 clients", "P4a validate", "P4b write p99",
+                    "P5a RSS", "P5b RSS"] {
+            #expect(out.contains(row), "missing: \(row)")
+        }
+        // The 64-client row carries the writer's split, read from status.
+        let row64 = out.split(separator: "\n").first { $0.contains("64 client(s), durable") } ?? ""
+        #expect(row64.contains("us executing per shipment") && row64.contains("ms per COMMIT"))
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("results"))
+        let file = try #require(files.first { $0.hasPrefix("bench-") && $0.hasSuffix(".json") })
+        let results = try JSONParser.parse(String(contentsOfFile: dir.path("results/" + file), encoding: .utf8))
+        #expect(results["quick"] == true)
+        #expect((results["goals"]?.arrayValue?.count ?? 0) >= 7)
+        #expect((results["ceilingOverPython1"]?.doubleValue ?? 0) > 0)
+        #expect((results["ora64"]?["writerCommitMillis"]?.doubleValue ?? 0) > 0)
+    }
+}
