@@ -3,8 +3,6 @@
 //   ORAProtocol  bytes -> lines -> JSON -> JSON-RPC requests, and replies back to bytes
 //   ORADomain    the business rules as pure functions (SKU parser, dates, order lines, reconcile)
 //   ORAStore     SQLite: schema, migrations, the queries behind every method
-//   CWALBuffer   a SQLite VFS that batches a commit's WAL frame writes (C)
-//   CPageCache   SQLite's page cache without its whole-cache walk at every commit (C)
 //   ORAServer    libuv loop, connections, the single writer thread, the readers, dispatch
 //   ora-server / ora-client   the executables
 import PackageDescription
@@ -26,16 +24,11 @@ let package = Package(
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        // A VFS that writes the writer's WAL frames in one pwrite per commit.
-        .target(name: "CWALBuffer", dependencies: ["CSQLite"]),
-        // pcache1 wrapped so that a commit does not walk the whole page cache.
-        .target(name: "CPageCache", dependencies: ["CSQLite"]),
-
         .target(name: "ORAProtocol"),
         // A seeded random generator shared by the tests' fuzzers and ora-bench.
         .target(name: "ORATestSupport"),
         .target(name: "ORADomain", dependencies: ["ORAProtocol"]),
-        .target(name: "ORAStore", dependencies: ["CSQLite", "CWALBuffer", "CPageCache", "ORADomain", "ORAProtocol"]),
+        .target(name: "ORAStore", dependencies: ["CSQLite", "ORADomain", "ORAProtocol"]),
         .target(
             name: "ORAServer",
             dependencies: [
@@ -67,7 +60,7 @@ let package = Package(
         .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),
-        .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAProtocol"]),
+        .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAStore", "ORAProtocol"]),
         .testTarget(name: "ORAIntegrationTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
     ]
 )

@@ -56,6 +56,17 @@ extension RPCError {
                  message: "Write queue is full (\(queueDepth) requests); nothing was written, retry later",
                  extra: [("queueDepth", .int(queueDepth))])
     }
+    /// A sync of the WAL failed after this write was committed: it may or may not be on disk, and
+    /// the server stops (PostgreSQL's lesson: a failed fsync is never retried as if nothing had
+    /// happened). On restart SQLite's recovery decides; look before retrying (e.g. orderHistory).
+    public static func syncFailed(_ why: String) -> RPCError {
+        RPCError(code: -32603, reason: "sync_failed",
+                 message: "The disk failed to sync the write-ahead log (\(why)): this write may or may not be on disk; the server is stopping, and what the disk kept is there after restart",
+                 extra: [("written", .string("unknown"))])
+    }
+    /// After a failed sync nothing more is written or acknowledged.
+    public static let stoppedAfterSyncFailure = RPCError(code: -32012, reason: "shutting_down",
+                                                         message: "Server is stopping after the disk failed a sync; nothing was written")
     public static let shuttingDown = RPCError(code: -32012, reason: "shutting_down",
                                               message: "Server is shutting down; nothing was written")
     public static let unauthorized = RPCError(code: -32010, reason: "unauthorized",

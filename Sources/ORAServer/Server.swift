@@ -4,6 +4,8 @@
 //   run      listen, log one line, uv_run until shutdown; returns the exit status
 //   SIGTERM  running -> draining (listener closed, connections answer what they have, then close)
 //            -> stopped (writer drains its queue, checkpoints the WAL; handles close; loop ends)
+//   a failed sync (SyncFailure) drains the same way, without the checkpoint, and `run` returns
+//   `syncFailureExitStatus`
 
 import CLibUV
 import Foundation
@@ -15,6 +17,8 @@ public final class Server {
     enum State { case running, draining, stopped }
 
     static let readBufferSize = 64 * 1024
+    /// sysexits' EX_IOERR: the disk failed a sync; restart to let SQLite recover the WAL.
+    public static let syncFailureExitStatus: Int32 = 74
 
     let config: ServerConfig
     let logger: Logger
@@ -27,8 +31,9 @@ public final class Server {
     private var mailbox: Mailbox!
     private var writer: Writer!
     private var readers: ReaderPool!
-    private var checkpointer: Checkpointer!
     private var syncer: Syncer?
+    private var failure: SyncFailure!
+    private var exitStatus: Int32 = 0
     var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
@@ -48,12 +53,8 @@ public final class Server {
         context = MethodContext(config: config, stats: stats)
         boundAddress = config.listen
         lock = try DatabaseLock(path: config.databasePath)
-        let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync)
-        do {
-            try writerStore.keepWAL(bytes: config.walRestartBytes)
-        } catch {
-            logger.warning("\(error); commits grow the WAL file until it first starts over")
-        }
+        let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync, walLimitBytes: config.walLimitBytes)
+        let pageSize = try writerStore.db.scalarInt("PRAGMA page_size")
         let readerStores = try (0..<max(1, config.readers)).map { _ in try Store.openReader(path: config.databasePath) }
 
         loop = .allocate(capacity: 1)
@@ -62,15 +63,25 @@ public final class Server {
         try UVError.check(uv_async_init(loop, async.assumingMemoryBound(to: uv_async_t.self), onMailbox), "uv_async_init")
         extraHandles.append(async)
         mailbox = Mailbox(async: async.assumingMemoryBound(to: uv_async_t.self))
-        syncer = config.sync == .pipelined
-            ? try Syncer(walPath: config.databasePath + "-wal", mailbox: mailbox, logger: logger,
-                         testDelayMilliseconds: Int(ProcessInfo.processInfo.environment["ORA_TEST_SYNC_DELAY_MS"] ?? "") ?? 0)
-            : nil
-        writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, maxGroup: config.maxGroup,
-                        mailbox: mailbox, syncer: syncer, stats: stats, logger: logger)
+        let failed = UVHandles.allocate(UV_ASYNC)
+        try UVError.check(uv_async_init(loop, failed.assumingMemoryBound(to: uv_async_t.self), onSyncFailure), "uv_async_init")
+        extraHandles.append(failed)
+        let wake = UVAsync(failed.assumingMemoryBound(to: uv_async_t.self))
+        failure = SyncFailure { _ in wake.send() }
+        switch config.sync {
+        case .full:
+            syncer = nil
+        case .pipelined, .normal:
+            syncer = Syncer(mode: config.sync == .pipelined ? .pipelined : .periodic(intervalMillis: config.syncIntervalMillis),
+                            wal: try WALFileSync(walPath: config.databasePath + "-wal"), sink: mailbox, failure: failure, logger: logger,
+                            testDelayMilliseconds: Int(ProcessInfo.processInfo.environment["ORA_TEST_SYNC_DELAY_MS"] ?? "") ?? 0)
+        }
+        let settings = Writer.Settings(maxGroup: config.maxGroup, checkpointFrames: Int(config.walLimitBytes / (pageSize + 24)),
+                                       checkpointIntervalMillis: config.checkpointIntervalMillis)
+        writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, settings: settings,
+                        sink: mailbox, syncer: syncer, failure: failure, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, logger: logger)
-        checkpointer = try Checkpointer(store: try Store.openCheckpointer(path: config.databasePath), interval: config.checkpointInterval,
-                                    restartBytes: config.walRestartBytes, writer: writer, logger: logger)
+        ora_handle(failed)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -111,8 +122,9 @@ public final class Server {
         }
         logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
         uv_run(loop, UV_RUN_DEFAULT)
-        logger.info("ora-server stopped cleanly")
-        return 0
+        if failure.hasFailed { exitStatus = Self.syncFailureExitStatus }
+        if exitStatus == 0 { logger.info("ora-server stopped cleanly") } else { logger.critical("ora-server stopped after a failed sync: \(failure.why ?? "")") }
+        return exitStatus
     }
 
     // MARK: - Accepting (listening: Server+Listen.swift)
@@ -213,10 +225,15 @@ public final class Server {
 
     // MARK: - Shutdown
 
-    fileprivate func beginShutdown(signal: Int32) {
+    fileprivate func syncFailed() {
+        exitStatus = Self.syncFailureExitStatus
+        beginShutdown(because: "the disk failed a sync")
+    }
+
+    fileprivate func beginShutdown(because reason: String) {
         guard state == .running else { return }
         state = .draining
-        logger.info("signal \(signal): no longer accepting; answering \(connections.count) connection(s) and stopping")
+        logger.info("\(reason): no longer accepting; answering \(connections.count) connection(s) and stopping")
         if let listener {
             UVHandles.close(listener)
             if case .unix(let path) = config.listen { unlink(path) }
@@ -249,7 +266,6 @@ public final class Server {
     }
 
     private func stopWorkers() {
-        checkpointer.stop()
         writer.stop()
         syncer?.stop()
         readers.stop()
@@ -279,7 +295,11 @@ private func onMailbox(_ async: UnsafeMutablePointer<uv_async_t>?) {
 }
 
 private func onSignal(_ handle: UnsafeMutablePointer<uv_signal_t>?, _ signum: Int32) {
-    server(UnsafeMutableRawPointer(handle)).beginShutdown(signal: signum)
+    server(UnsafeMutableRawPointer(handle)).beginShutdown(because: "signal \(signum)")
+}
+
+private func onSyncFailure(_ async: UnsafeMutablePointer<uv_async_t>?) {
+    server(UnsafeMutableRawPointer(async)).syncFailed()
 }
 
 func onDelayTimer(_ timer: UnsafeMutablePointer<uv_timer_t>?) {

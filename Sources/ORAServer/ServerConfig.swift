@@ -25,12 +25,13 @@ public struct ServerConfig: Sendable {
     public var maxGroup = 1024
     /// How long SIGTERM waits for clients to take their last replies.
     public var shutdownGraceSeconds = 10.0
-    /// Seconds between the checkpointer's passive checkpoints.
-    public var checkpointInterval = 0.5
-    /// WAL size after a pass at which the writer finishes the checkpoint itself, between two groups,
-    /// so that the WAL starts over (see Checkpointer); also the size its file is written ahead to
-    /// at start and cut back to (Store.keepWAL).
-    public var walRestartBytes: Int64 = Store.defaultWALLimit
+    /// With nothing queued, the writer checkpoints at most this often (milliseconds).
+    public var checkpointIntervalMillis = 500
+    /// WAL size at which the writer checkpoints between two groups even under a steady stream of
+    /// writes (so the WAL starts over), and that its file is cut back to (journal_size_limit).
+    public var walLimitBytes: Int64 = Store.defaultWALLimit
+    /// With --sync normal, how often the WAL is fdatasynced while writes arrive (milliseconds).
+    public var syncIntervalMillis = 100
     public var token: String?
     public var socketMode: Int = 0o600
 

@@ -1,43 +1,91 @@
-// `--sync pipelined`: makes committed WAL frames durable on its own thread, so the writer can run
-// the next group while the disk syncs the last one.
+// Makes committed WAL frames durable on a thread of its own, for the two sync modes whose COMMIT
+// does not fsync (synchronous=NORMAL):
 //
-// (1) A reply handed here was committed (its frames written to the WAL) before it was handed over;
-//     one fdatasync that starts after that covers it, and every group before it.
-// (2) Replies are posted to the loop only after such a sync succeeded; if it fails, every reply
-//     it covered becomes -32603 (the write may not be on disk, and the caller may retry).
-// (3) Readers see a commit as soon as COMMIT returns, before its sync. So that no client ever
-//     reads a write a power loss could still take back, a reader's reply waits here too: the
-//     writer numbers its groups and announces each before its COMMIT (`willCommit`); a read that
-//     finished after group n was announced may have seen it, so its reply leaves once the
-//     groups up to n are synced.
+//   pipelined  the writer hands over each group's replies after its COMMIT; one fdatasync that
+//              starts after that covers it and every group before it, and only then are the
+//              replies posted, while the writer already runs the next group.
+//   periodic   (--sync normal) replies leave at COMMIT; the WAL is fdatasynced every `interval`
+//              while commits arrive, so a power loss takes back at most the writes acknowledged
+//              since the last sync began.
+//
+// (1) Readers see a commit as soon as COMMIT returns, before its sync. With pipelined, so that no
+//     client ever reads a write a power loss could still take back, a reader's reply waits here
+//     too: the writer numbers its groups and announces each before its COMMIT (`willCommit`); a
+//     read that finished after group n was announced may have seen it, so its reply leaves once
+//     the groups up to n are synced.
+// (2) A failed fdatasync is final (SyncFailure): the replies it covered, and every reply still
+//     waiting or handed over later, say so; `synced` never moves again, so no held read is
+//     released as if its data were on disk; the sync is never tried again.
 
 import Foundation
 import Logging
 import ORAProtocol
 import Synchronization
 
+/// Makes the WAL's written bytes durable; a test puts one that fails here.
+protocol WALSync: Sendable {
+    /// Throws with the OS's reason when the sync failed.
+    func sync() throws
+}
+
+/// fdatasync on a descriptor of its own: it flushes the file's dirty pages whoever wrote them.
+struct SyncError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+final class WALFileSync: WALSync {
+    private let fd: Int32
+
+    init(walPath: String) throws {
+        fd = open(walPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SyncError(message: "cannot open \(walPath) for syncing: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    func sync() throws {
+        guard fdatasync(fd) == 0 else { throw SyncError(message: "fdatasync of the WAL failed: \(String(cString: strerror(errno)))") }
+    }
+}
+
 final class Syncer: Sendable {
+    enum Mode: Sendable, Equatable {
+        case pipelined
+        case periodic(intervalMillis: Int)
+    }
+
     private enum Item: Sendable {
         case committed(group: UInt64, replies: [Completion])
         case read(after: UInt64, reply: Completion)
     }
 
+    let mode: Mode
     // Bounded upstream: every item is a request its connection counts as in flight.
     private let queue = WorkQueue<Item>(capacity: Int.max)
     private let finished = DispatchSemaphore(value: 0)
-    private let mailbox: Mailbox
+    private let sink: any ReplySink
+    private let wal: any WALSync
+    private let failure: SyncFailure
+    private let logger: Logger
     /// The last group the writer announced, and the last group a completed fdatasync covered.
     private let announced = Atomic<UInt64>(0)
     private let synced = Atomic<UInt64>(0)
+    /// Syncs done (tests and the debug log read it).
+    let syncs = Atomic<Int>(0)
 
-    /// `testDelayMilliseconds` holds each sync back (tests only: it widens the window (3) closes).
-    init(walPath: String, mailbox: Mailbox, logger: Logger, testDelayMilliseconds: Int = 0) throws {
-        self.mailbox = mailbox
-        let fd = open(walPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LockError(message: "cannot open \(walPath) for syncing: \(String(cString: strerror(errno)))") }
+    /// `testDelayMilliseconds` holds each pipelined sync back (tests only: it widens the window (1) closes).
+    init(mode: Mode, wal: any WALSync, sink: any ReplySink, failure: SyncFailure, logger: Logger, testDelayMilliseconds: Int = 0) {
+        self.mode = mode
+        self.wal = wal
+        self.sink = sink
+        self.failure = failure
+        self.logger = logger
         let thread = Thread { [self] in
-            run(fd: fd, logger: logger, testDelayMilliseconds: testDelayMilliseconds)
-            close(fd)
+            switch mode {
+            case .pipelined: runPipelined(testDelayMilliseconds: testDelayMilliseconds)
+            case .periodic(let interval): runPeriodic(intervalMillis: interval)
+            }
             finished.signal()
         }
         thread.name = "ora-syncer"
@@ -47,19 +95,27 @@ final class Syncer: Sendable {
     /// Called by the writer before it commits group `group` (groups count up from 1).
     func willCommit(_ group: UInt64) { announced.store(group, ordering: .sequentiallyConsistent) }
 
-    /// The writer's replies for `group`, after its COMMIT (or its failure) returned.
-    func submit(_ replies: [Completion], group: UInt64) { _ = queue.push(.committed(group: group, replies: replies)) }
+    /// The writer's replies for `group`, after its COMMIT returned (pipelined).
+    func submit(_ replies: [Completion], group: UInt64) {
+        if !queue.push(.committed(group: group, replies: replies)) { sink.post(failed(replies)) }
+    }
 
     /// A reader's reply, once its job has finished.
     func postRead(_ reply: Completion) {
+        guard mode == .pipelined else { return sink.post([reply]) }
+        if failure.hasFailed { return sink.post(failedReads([reply])) }
         let after = announced.load(ordering: .sequentiallyConsistent)
-        if synced.load(ordering: .sequentiallyConsistent) >= after || !queue.push(.read(after: after, reply: reply)) {
-            // Nothing it may have seen is unsynced, or the syncer has stopped after syncing all.
-            mailbox.post([reply])
+        if synced.load(ordering: .sequentiallyConsistent) >= after { return sink.post([reply]) }
+        if !queue.push(.read(after: after, reply: reply)) {
+            // The syncer has stopped, after syncing every group the writer committed.
+            sink.post(failure.hasFailed ? failedReads([reply]) : [reply])
         }
     }
 
-    private func run(fd: Int32, logger: Logger, testDelayMilliseconds: Int) {
+    /// The groups the last completed sync covered.
+    var syncedGroup: UInt64 { synced.load(ordering: .sequentiallyConsistent) }
+
+    private func runPipelined(testDelayMilliseconds: Int) {
         var held: [(after: UInt64, reply: Completion)] = []
         while true {
             let items = queue.popBatch(max: Int.max)
@@ -72,29 +128,65 @@ final class Syncer: Sendable {
                 case .read(let after, let reply): held.append((after, reply))
                 }
             }
+            if failure.hasFailed {
+                sink.post(failed(replies) + failedReads(held.map(\.reply)))
+                held.removeAll()
+                continue
+            }
             if let top {
                 if testDelayMilliseconds > 0 { usleep(UInt32(testDelayMilliseconds * 1000)) }
-                if fdatasync(fd) == 0 {
-                    mailbox.post(replies)
+                if syncWAL() {
+                    synced.store(top, ordering: .sequentiallyConsistent)
+                    sink.post(replies)
                 } else {
-                    let why = String(cString: strerror(errno))
-                    logger.error("fdatasync of the WAL failed: \(why)")
-                    let failure = RPCError.internalError("the write was committed but could not be synced to disk (\(why)); retry it")
-                    mailbox.post(replies.map { c in
-                        Completion(ticket: c.ticket, bytes: c.ticket.id.map { RPCResponse.failure(id: $0, error: failure) } ?? [])
-                    })
+                    sink.post(failed(replies) + failedReads(held.map(\.reply)))
+                    held.removeAll()
+                    continue
                 }
-                synced.store(top, ordering: .sequentiallyConsistent)
             }
             let now = synced.load(ordering: .sequentiallyConsistent)
             let ready = held.filter { $0.after <= now }
             if !ready.isEmpty {
                 held.removeAll { $0.after <= now }
-                mailbox.post(ready.map(\.reply))
+                sink.post(ready.map(\.reply))
             }
         }
-        // The writer stopped first and every group it committed is synced.
-        if !held.isEmpty { mailbox.post(held.map(\.reply)) }
+        // The writer stopped first and every group it committed is synced (or the sync failed).
+        if !held.isEmpty { sink.post(failure.hasFailed ? failedReads(held.map(\.reply)) : held.map(\.reply)) }
+    }
+
+    private func runPeriodic(intervalMillis: Int) {
+        while true {
+            let stopping = queue.waitUntilClosed(timeoutMillis: intervalMillis)
+            let top = announced.load(ordering: .sequentiallyConsistent)
+            if !failure.hasFailed && top > synced.load(ordering: .sequentiallyConsistent) {
+                if syncWAL() { synced.store(top, ordering: .sequentiallyConsistent) }
+            }
+            if stopping { break }
+        }
+    }
+
+    /// One fdatasync; on failure the server's SyncFailure is set and false returned.
+    private func syncWAL() -> Bool {
+        do {
+            try wal.sync()
+            syncs.add(1, ordering: .relaxed)
+            return true
+        } catch {
+            logger.critical("\(error): no further write is acknowledged; the server stops")
+            failure.fail("\(error)")
+            return false
+        }
+    }
+
+    private func failed(_ replies: [Completion]) -> [Completion] {
+        let error = RPCError.syncFailed(failure.why ?? "the server stopped")
+        return replies.map { Completion(ticket: $0.ticket, bytes: Writer.encode(ticket: $0.ticket, error)) }
+    }
+
+    /// A read that may have seen a commit the disk did not keep is not answered with what it read.
+    private func failedReads(_ replies: [Completion]) -> [Completion] {
+        replies.map { Completion(ticket: $0.ticket, bytes: Writer.encode(ticket: $0.ticket, .stoppedAfterSyncFailure)) }
     }
 
     /// Syncs what is left, posts it, and ends the thread (after the writer has stopped).

@@ -46,3 +46,11 @@ final class PendingWrite {
         bytes.deallocate()
     }
 }
+
+/// An async handle another thread may wake the loop with (uv_async_send is libuv's one
+/// thread-safe call).
+struct UVAsync: @unchecked Sendable {
+    let handle: UnsafeMutablePointer<uv_async_t>
+    init(_ handle: UnsafeMutablePointer<uv_async_t>) { self.handle = handle }
+    func send() { uv_async_send(handle) }
+}

@@ -37,6 +37,30 @@ final class WorkQueue<Element: Sendable>: @unchecked Sendable {
         return batch
     }
 
+    /// Like `popBatch(max:)`, but gives up after `timeoutMillis`: returns nil then (and [] once closed and drained).
+    func popBatch(max: Int, timeoutMillis: Int) -> [Element]? {
+        condition.lock(); defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: Double(timeoutMillis) / 1000)
+        while items.count == head && !closed {
+            if !condition.wait(until: deadline) && items.count == head && !closed { return nil }
+        }
+        let end = min(items.count, head + max)
+        let batch = Array(items[head..<end])
+        head = end
+        if head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
+        return batch
+    }
+
+    /// Waits until the queue is closed or `timeoutMillis` passed; true once closed.
+    func waitUntilClosed(timeoutMillis: Int) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: Double(timeoutMillis) / 1000)
+        while !closed {
+            if !condition.wait(until: deadline) { return closed }
+        }
+        return true
+    }
+
     /// Wakes every consumer; what is already queued is still handed out.
     func close() {
         condition.lock(); defer { condition.unlock() }

@@ -1,12 +1,20 @@
 // The single writer: one thread, one read-write connection, group commit.
 //
-// (1) Only this thread ever writes the database; the loop thread never waits on SQLite.
+// (1) Only this thread ever writes the database or checkpoints it; the loop thread never waits on
+//     SQLite. Checkpoints run here between two groups (`checkpointIfDue`), so no checkpoint can
+//     race a WAL reset (the "WAL-reset bug" of SQLite before 3.51.3, ../shared/PLATFORM.md).
 // (2) Whatever is queued when the writer wakes becomes one transaction, each request inside its own
 //     SAVEPOINT: a failing request rolls back to its savepoint and never takes another's writes.
-// (3) A reply is posted to the loop only after COMMIT returned, i.e. after the WAL is on disk
-//     (synchronous=FULL), or, with --sync pipelined, after the Syncer's fdatasync of the WAL
-//     (which also holds back readers' replies until what they may have seen is synced);
-//     if COMMIT fails every request of the group is answered -32603.
+// (3) Some failures (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) make SQLite roll back the whole
+//     transaction, not just the savepoint. After every request the writer asks SQLite whether its
+//     transaction still stands; if not, that request is answered with its error and the ones
+//     before it in the transaction (whose work is gone with it) run again, with the rest, in a
+//     fresh transaction. Every reply thus says what is on disk.
+// (4) A reply is posted only after COMMIT returned, i.e. after the WAL is on disk
+//     (synchronous=FULL), or, with --sync pipelined, after the Syncer's fdatasync of the WAL.
+//     If COMMIT fails, every request of the transaction is answered -32603 and nothing was
+//     written; if it failed to sync, the outcome is unknown: the replies say so (sync_failed),
+//     the SyncFailure latch stops all further writing, and the server exits (SyncFailure.swift).
 
 import Foundation
 import Logging
@@ -17,7 +25,8 @@ import Synchronization
 struct WriteJob: Sendable {
     let ticket: Ticket
     let method: String
-    /// Runs inside the request's savepoint; `now` is the request's own event time.
+    /// Runs inside the request's savepoint; `now` is the request's own event time. It may run more
+    /// than once (3): everything it does must be in the database.
     let work: @Sendable (Store, String) throws -> any JSONConvertible
 }
 
@@ -27,26 +36,36 @@ struct Handoff<T>: @unchecked Sendable {
 }
 
 final class Writer: Sendable {
+    struct Settings: Sendable {
+        /// Most requests in one transaction.
+        var maxGroup = 1024
+        /// A checkpoint runs once this many WAL frames are uncopied, even between two busy groups...
+        var checkpointFrames = Int(Store.defaultWALLimit / 1048)
+        /// ...and otherwise once the writer has nothing queued and this long has passed since the last.
+        var checkpointIntervalMillis = 500
+    }
+
     let queue: WorkQueue<WriteJob>
-    private let mailbox: Mailbox
+    private let sink: any ReplySink
     private let stats: Stats
     private let logger: Logger
-    private let maxGroup: Int
+    private let settings: Settings
+    private let failure: SyncFailure
     private let finished = DispatchSemaphore(value: 0)
 
-    /// With `--sync pipelined`, committed replies go through here to be synced first.
+    /// With `--sync pipelined`, committed replies go through here to be synced first; with
+    /// `--sync normal` it only learns of each commit.
     private let syncer: Syncer?
 
-    /// Set by the Checkpointer when the WAL has grown: finish its checkpoint between two groups.
-    private let checkpointRequested = Atomic<Bool>(false)
-
-    init(store: Store, queueDepth: Int, maxGroup: Int, mailbox: Mailbox, syncer: Syncer?, stats: Stats, logger: Logger) {
-        self.syncer = syncer
+    init(store: Store, queueDepth: Int, settings: Settings, sink: any ReplySink, syncer: Syncer?,
+         failure: SyncFailure, stats: Stats, logger: Logger) {
         queue = WorkQueue(capacity: queueDepth)
-        self.mailbox = mailbox
+        self.sink = sink
+        self.syncer = syncer
+        self.failure = failure
         self.stats = stats
         self.logger = logger
-        self.maxGroup = maxGroup
+        self.settings = settings
         let handoff = Handoff(value: store)
         let thread = Thread { [self] in
             run(store: handoff.value)
@@ -59,9 +78,7 @@ final class Writer: Sendable {
     /// false when the queue is full (the caller answers -32011).
     func submit(_ job: WriteJob) -> Bool { queue.push(job) }
 
-    func requestCheckpoint() { checkpointRequested.store(true, ordering: .relaxed) }
-
-    /// Lets the queue drain, checkpoints the WAL, and waits for the thread to end.
+    /// Lets the queue drain, checkpoints the WAL (unless a sync failed), and waits for the thread to end.
     func stop() {
         queue.close()
         finished.wait()
@@ -71,46 +88,102 @@ final class Writer: Sendable {
         var window = WriterWindow(stats)
         var clock = EventClock()
         var number: UInt64 = 0
+        var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         while true {
-            let group = queue.popBatch(max: maxGroup)
+            let group: [WriteJob]
+            if store.uncheckpointedFrames > 0 {
+                let elapsed = Int((DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1_000_000)
+                guard let batch = queue.popBatch(max: settings.maxGroup, timeoutMillis: max(1, settings.checkpointIntervalMillis - elapsed)) else {
+                    checkpoint(store, .passive, last: &lastCheckpoint)
+                    continue
+                }
+                group = batch
+            } else {
+                group = queue.popBatch(max: settings.maxGroup)
+            }
             if group.isEmpty { break }
+            if failure.hasFailed {
+                sink.post(group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, .stoppedAfterSyncFailure)) })
+                continue
+            }
             number += 1
             syncer?.willCommit(number)
             let replies = commit(group, store: store, clock: &clock)
-            if let syncer { syncer.submit(replies, group: number) } else { mailbox.post(replies) }
-            if checkpointRequested.exchange(false, ordering: .relaxed) { finishCheckpoint(store: store) }
+            if let syncer, syncer.mode == .pipelined { syncer.submit(replies, group: number) } else { sink.post(replies) }
+            let due = store.uncheckpointedFrames >= settings.checkpointFrames
+                || (queue.count == 0 && DispatchTime.now().uptimeNanoseconds - lastCheckpoint >= UInt64(settings.checkpointIntervalMillis) * 1_000_000)
+            if due && store.uncheckpointedFrames > 0 && !failure.hasFailed { checkpoint(store, .passive, last: &lastCheckpoint) }
             if logger.logLevel <= .debug, let line = window.report(stats) { logger.debug("\(line)") }
         }
-        do { try store.checkpoint() } catch { logger.error("WAL checkpoint at shutdown failed: \(error)") }
+        // After a failed sync the WAL is left as it is: restart recovers it from what the disk has.
+        if !failure.hasFailed { checkpoint(store, .truncate, last: &lastCheckpoint) }
     }
 
-    /// Copies what the Checkpointer's pass left (the frames written while it ran), so the next
-    /// group starts the WAL over instead of growing it.
-    private func finishCheckpoint(store: Store) {
+    /// Copies the WAL into the file on the writer's own connection. PASSIVE between groups waits for
+    /// no reader; with every frame copied, the next commit starts the WAL over.
+    private func checkpoint(_ store: Store, _ mode: Store.CheckpointMode, last: inout UInt64) {
         let started = DispatchTime.now().uptimeNanoseconds
-        do { try store.checkpointPassive() } catch { logger.error("checkpoint between groups failed: \(error)") }
-        stats.checkpointNanos.add(Int(DispatchTime.now().uptimeNanoseconds - started), ordering: .relaxed)
+        do {
+            try store.checkpoint(mode)
+        } catch let error as StoreError where error.isSyncFailure {
+            logger.critical("checkpoint: \(error); no further write is acknowledged; the server stops")
+            failure.fail("\(error)")
+        } catch {
+            logger.error("\(mode.rawValue) checkpoint failed: \(error)")
+        }
+        last = DispatchTime.now().uptimeNanoseconds
+        stats.checkpointNanos.add(Int(last - started), ordering: .relaxed)
         stats.checkpoints.add(1, ordering: .relaxed)
     }
 
+    /// Runs `group` as one transaction (or more, after SQLite abandoned one: (3)) and returns
+    /// every request's reply.
     private func commit(_ group: [WriteJob], store: Store, clock: inout EventClock) -> [Completion] {
         let db = store.db
         let started = DispatchTime.now().uptimeNanoseconds
         var executed = started
         var replies: [Completion] = []
         replies.reserveCapacity(group.count)
-        do {
-            try db.run("BEGIN IMMEDIATE")
-            for job in group {
-                replies.append(Completion(ticket: job.ticket, reply: execute(job, store: store, now: clock.next())))
+        var pending = group[...]
+        transactions: while !pending.isEmpty {
+            do {
+                try db.run("BEGIN IMMEDIATE")
+            } catch {
+                logger.error("cannot begin a transaction for \(pending.count) requests: \(error)")
+                let failure = RPCError.internalError("the database could not begin a transaction (\(error)); nothing was written")
+                replies += pending.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
+                break
+            }
+            var done: [(job: WriteJob, reply: Completion.Reply)] = []
+            for (index, job) in zip(pending.indices, pending) {
+                let reply = execute(job, store: store, now: clock.next())
+                if db.isInTransaction {
+                    done.append((job, reply))
+                    continue
+                }
+                logger.error("\(job.method) made SQLite roll back its whole transaction; \(done.count) request(s) before it run again")
+                replies.append(Completion(ticket: job.ticket, reply: reply.failed(ticket: job.ticket, because: "the transaction was rolled back")))
+                pending = (done.map(\.job) + pending[(index + 1)...])[...]
+                continue transactions
             }
             executed = DispatchTime.now().uptimeNanoseconds
-            try db.run("COMMIT")
-        } catch {
-            logger.error("group commit of \(group.count) requests failed: \(error)")
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
-            let failure = RPCError.internalError("the database could not commit (\(error)); nothing was written")
-            replies = group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
+            do {
+                try db.run("COMMIT")
+                replies += done.map { Completion(ticket: $0.job.ticket, reply: $0.reply) }
+            } catch {
+                if db.isInTransaction { try? db.execute("ROLLBACK") }
+                let reply: RPCError
+                if let error = error as? StoreError, error.isSyncFailure {
+                    logger.critical("COMMIT of \(done.count) requests: \(error); no further write is acknowledged; the server stops")
+                    self.failure.fail("\(error)")
+                    reply = .syncFailed("\(error)")
+                } else {
+                    logger.error("group commit of \(done.count) requests failed: \(error)")
+                    reply = .internalError("the database could not commit (\(error)); nothing was written")
+                }
+                replies += done.map { Completion(ticket: $0.job.ticket, bytes: Self.encode(ticket: $0.job.ticket, reply)) }
+            }
+            break
         }
         stats.transactions.add(1, ordering: .relaxed)
         stats.writes.add(group.count, ordering: .relaxed)
@@ -138,6 +211,7 @@ final class Writer: Sendable {
             return fail(error)
         } catch let refusal as QuarantinedRefusal {
             rollback(store)
+            guard db.isInTransaction else { return fail(refusal.error) }
             do {
                 try store.quarantine(refusal, now: now)
             } catch {
@@ -152,13 +226,24 @@ final class Writer: Sendable {
         }
     }
 
+    /// Undoes the request's savepoint, unless SQLite already rolled the whole transaction back.
     private func rollback(_ store: Store) {
+        guard store.db.isInTransaction else { return }
         _ = try? store.rollback(toSavepoint: "request")
         _ = try? store.db.run("RELEASE request")
     }
 
     static func encode(ticket: Ticket, _ error: RPCError) -> [UInt8] {
         ticket.id.map { RPCResponse.failure(id: $0, error: error) } ?? []
+    }
+}
+
+extension Completion.Reply {
+    /// This reply if it is already a failure; otherwise a failure saying `because` (a request
+    /// whose work SQLite rolled back must not be answered as a success).
+    func failed(ticket: Ticket, because: String) -> Completion.Reply {
+        if case .encoded = self { return self }
+        return .encoded(Writer.encode(ticket: ticket, .internalError("\(because); nothing was written")))
     }
 }
 

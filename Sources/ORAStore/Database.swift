@@ -1,9 +1,7 @@
 // One SQLite connection, owned by exactly one thread for its whole life.
 // Statements are prepared once and cached by their SQL text; every use resets them.
 
-import CPageCache
 import CSQLite
-import CWALBuffer
 
 public enum SQLValue: Sendable, Equatable {
     case int(Int64)
@@ -22,24 +20,19 @@ public final class Database {
     public let path: String
     private var cache: [SQLText: Statement] = [:]
 
-    /// Process-wide settings, applied once before the first connection opens (both only make
-    /// SQLite faster; if it was already initialized they are refused and SQLite runs as it is).
-    private static let configured: Void = {
-        ora_sqlite_configure()
-        _ = ora_page_cache_install()
-    }()
+    /// Process-wide settings, applied once before the first connection opens (it only makes
+    /// SQLite faster; if SQLite was already initialized it is refused and SQLite runs as it is).
+    private static let configured: Void = ora_sqlite_configure()
 
-    /// `bufferWAL`: write WAL frames through CWALBuffer, one pwrite per commit instead of two per
-    /// frame (see wal_buffer.h).
-    public init(path: String, mode: Mode = .readWrite, bufferWAL: Bool = false) throws {
+    /// Every connection uses SQLite's default VFS and page cache: durability rests on SQLite's
+    /// own, documented behaviour and nothing else.
+    public init(path: String, mode: Mode = .readWrite) throws {
         Self.configured
         var db: OpaquePointer?
         let flags = mode == .readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let vfs = bufferWAL ? ora_wal_buffer_vfs() : nil
-        if bufferWAL && vfs == nil { throw StoreError(code: SQLITE_ERROR, message: "cannot register the WAL-buffering VFS") }
-        let rc = sqlite3_open_v2(path, &db, flags, vfs)
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(db)

@@ -3,14 +3,17 @@
 
 import ORAProtocol
 
-/// How a commit reaches the disk.
-///   full       SQLite's synchronous=FULL: COMMIT returns once the WAL is fsynced (the default).
+/// How a commit reaches the disk, and so what an acknowledged write survives.
+///   full       SQLite's synchronous=FULL: COMMIT returns once the WAL is fsynced; a reply is sent
+///              after that (the default).
 ///   pipelined  COMMIT writes the WAL (synchronous=NORMAL); the Syncer fdatasyncs it while the
 ///              writer runs the next group, and replies wait for that sync: those of writes, and
-///              those of reads that may have seen the commit. No client sees the difference from
+///              those of reads that may have seen the commit. A client sees no difference from
 ///              full but the throughput.
-///   normal     synchronous=NORMAL and no sync before replying: the last commits may be lost on
-///              power loss (not on a crash of the server).
+///   normal     synchronous=NORMAL; replies do not wait, and the Syncer fdatasyncs the WAL every
+///              `--sync-interval-ms`: a power loss takes back at most the writes acknowledged
+///              since the last sync began (a crash of the server alone loses nothing).
+/// In every mode a failed sync is final: nothing more is acknowledged and the server exits.
 public enum SyncMode: String, Sendable, CaseIterable {
     case full, pipelined, normal
 }
@@ -21,11 +24,14 @@ public final class Store {
 
     public static let newFilePageSize = 1024
 
-    /// The writer's connection: WAL, durable commits, schema created or upgraded.
-    public static func openWriter(path: String, sync: SyncMode = .full) throws -> Store {
-        // The writer's WAL frames wait in CWALBuffer until their commit frame: one pwrite per
-        // commit (or per 64 KiB) instead of two per page.
-        let db = try Database(path: path, bufferWAL: true)
+    /// The WAL size a server lets the WAL reach before it checkpoints between two groups, and
+    /// cuts the file back to after it starts over, unless told otherwise (--wal-limit-mb).
+    public static let defaultWALLimit: Int64 = 64 << 20
+
+    /// The writer's connection: WAL, durable commits, schema created or upgraded. It is the only
+    /// connection that writes or checkpoints the file (see `checkpoint(_:)`).
+    public static func openWriter(path: String, sync: SyncMode = .full, walLimitBytes: Int64 = defaultWALLimit) throws -> Store {
+        let db = try Database(path: path)
         try db.execute("PRAGMA busy_timeout = 5000")
         // Refuse a file ORA does not own before changing anything in it (even its journal mode).
         let kind = try Schema.checkOwnable(db)
@@ -42,14 +48,15 @@ public final class Store {
         // 1 KiB pages) and spills to a file only beyond; temp_store = MEMORY would make it a list
         // of 1 KiB allocations, one malloc per page.
         // 8 MiB of cache (8,192 pages) holds the b-trees' inner pages and the leaves a day's writes
-        // touch; the OS page cache holds the rest. (64 MiB measured no faster once CPageCache
-        // stopped SQLite walking the whole cache at each commit: bench/README.md.)
+        // touch; the OS page cache holds the rest.
         try db.execute("PRAGMA cache_size = -8192")
-        // Checkpoints run on the Checkpointer's thread, never inside the writer's COMMIT; after
-        // a WAL reset the file is cut back to 64 MiB (keepWAL sets the server's --wal-limit-mb).
-        try db.execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = \(Self.defaultWALLimit)")
+        // The writer checkpoints on this connection between two groups, never inside a COMMIT
+        // (sqlite3_wal_hook replaces the automatic checkpoint; `walFrames` counts what it reports).
+        try db.execute("PRAGMA journal_size_limit = \(walLimitBytes)")
+        let store = Store(db: db, path: path)
+        store.wal.watch(db)
         try Schema.prepare(db)
-        return Store(db: db, path: path)
+        return store
     }
 
     /// A reader's connection: read-only, so no code path on a reader can write.
@@ -62,6 +69,7 @@ public final class Store {
     }
 
     let ids = IDMemo()
+    let wal = WALWatch()
 
     init(db: Database, path: String) {
         self.db = db
@@ -69,7 +77,10 @@ public final class Store {
         ids.watchRollbacks(of: db)
     }
 
-    deinit { ids.stopWatching(db) }
+    deinit {
+        ids.stopWatching(db)
+        wal.stopWatching(db)
+    }
 
     /// Undoes everything since `SAVEPOINT name` (which stays open). A savepoint rollback does
     /// not fire SQLite's rollback hook, so the id memo is told here.
@@ -83,23 +94,24 @@ public final class Store {
         try db.transaction("DEFERRED", body)
     }
 
-    /// The checkpointer's connection: copies committed WAL frames into the file without blocking anyone.
-    public static func openCheckpointer(path: String) throws -> Store {
-        let db = try Database(path: path)
-        try db.execute("PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0")
-        return Store(db: db, path: path)
-    }
+    /// Frames committed to the WAL on this connection that no checkpoint has copied yet (only the
+    /// writer's connection counts them).
+    public var uncheckpointedFrames: Int { wal.uncopied }
 
-    /// Copies what it can of the WAL into the file without waiting for anyone; returns the frames
-    /// in the WAL since it last started over.
+    /// Copies the WAL into the database file on this connection; returns (frames in the WAL,
+    /// frames copied). PASSIVE waits for no one: a page a reader's snapshot still needs stays in
+    /// the WAL. TRUNCATE (at shutdown) also empties the WAL file.
+    ///
+    /// Only the writer calls this, between two groups: one connection that both writes and
+    /// checkpoints can never race its own WAL reset, which SQLite before 3.51.3 (3.44.6, 3.50.7)
+    /// does not survive when two connections do (the "WAL-reset bug", ../shared/PLATFORM.md).
     @discardableResult
-    public func checkpointPassive() throws -> Int64 {
-        // wal_checkpoint answers (busy, frames in the WAL, frames copied); -1s when not in WAL mode.
-        max(0, try db.one("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(1) } ?? 0)
+    public func checkpoint(_ mode: CheckpointMode) throws -> (walFrames: Int, copied: Int) {
+        let row = try db.one("PRAGMA wal_checkpoint(\(mode.rawValue))") { (Int($0.int(1)), Int($0.int(2))) }
+        let (frames, copied) = row.map { (max(0, $0.0), max(0, $0.1)) } ?? (0, 0)
+        wal.checkpointed(frames: frames, copied: copied)
+        return (frames, copied)
     }
 
-    /// Folds the WAL back into the main file and truncates it (at shutdown).
-    public func checkpoint() throws {
-        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    }
+    public enum CheckpointMode: String, Sendable { case passive = "PASSIVE", truncate = "TRUNCATE" }
 }

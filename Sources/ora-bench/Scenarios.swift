@@ -58,8 +58,7 @@ struct Bench {
         try store.db.transaction {
             for sku in ShipmentStream.skus { _ = try store.upsertSku(code: sku, productName: "P\(sku)", reorderPoint: 10, palletCount: nil, now: now) }
         }
-        try store.checkpoint()
-        try store.keepWAL(bytes: Store.defaultWALLimit)  // as the server does at start
+        try store.checkpoint(.truncate)
         let requests = try shipments.map { try RecordShipmentRequest(params: $0) }
         let started = DispatchTime.now().uptimeNanoseconds
         for first in stride(from: 0, to: requests.count, by: group) {
@@ -71,14 +70,13 @@ struct Bench {
                 try store.db.run("RELEASE request")
             }
             try store.db.run("COMMIT")
-            // As the server's checkpointer does, or the WAL grows without end.
-            if checkpointEachGroup { try store.checkpointPassive() }
+            // As the server's writer does between groups, or the WAL grows without end.
+            if checkpointEachGroup { try store.checkpoint(.passive) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        // The file is written ahead, so its size says nothing: count the frames (a page and a
-        // 24-byte header each) behind the 32-byte WAL header.
+        // The frames (a page and a 24-byte header each) behind the 32-byte WAL header.
         let pageSize = try store.db.scalarInt("PRAGMA page_size")
-        let walBytes = 32 + Int(try store.checkpointPassive() * (pageSize + 24))
+        let walBytes = 32 + Int(Int64(try store.checkpoint(.passive).walFrames) * (pageSize + 24))
         return (seconds, walBytes)
     }
 
@@ -187,7 +185,7 @@ struct Bench {
                 SELECT sku_id, ifnull(lot_id, 0), sum(quantity) FROM shipped_items GROUP BY sku_id, ifnull(lot_id, 0)
                 """)
         }
-        try store.checkpoint()
+        try store.checkpoint(.truncate)
         return file
     }
 

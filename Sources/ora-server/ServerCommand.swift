@@ -38,8 +38,11 @@ struct Serve: ParsableCommand {
     @Option(help: "Longest request line in bytes.")
     var maxLineBytes = 1 << 20
 
-    @Option(help: "full: every acknowledged write is on disk (SQLite FULL); pipelined: the same, synced beside the next group (a read's reply also waits until what it saw is on disk); normal: may lose the last writes on power loss.")
+    @Option(help: "full: every acknowledged write is on disk (SQLite FULL); pipelined: the same, synced beside the next group (a read's reply also waits until what it saw is on disk); normal: a power loss may take back the writes acknowledged in the last --sync-interval-ms.")
     var sync = SyncMode.full
+
+    @Option(help: "With --sync normal: milliseconds between two syncs of the WAL while writes arrive.")
+    var syncIntervalMs = 100
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = Logger.Level.info
@@ -62,7 +65,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Reader threads for validate, reports and lists.")
     var readers = 2
 
-    @Option(help: "WAL size in MiB: its file is written ahead to this size at start (commits then overwrite instead of growing it), the writer completes a checkpoint between two groups once it is reached, so the WAL starts over even under a steady stream of writes, and the file is cut back to it.")
+    @Option(help: "WAL size in MiB at which the writer checkpoints between two groups even under a steady stream of writes (so the WAL starts over); its file is cut back to this size.")
     var walLimitMb = 64
 
     @Option(help: "Seconds SIGTERM waits for clients to take their last replies.")
@@ -79,7 +82,7 @@ struct Serve: ParsableCommand {
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
         guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
-        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1 else {
+        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1, syncIntervalMs >= 1 else {
             throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
@@ -109,7 +112,8 @@ struct Serve: ParsableCommand {
         config.writeQueueDepth = writeQueueDepth
         config.maxBatch = maxBatch
         config.readers = readers
-        config.walRestartBytes = Int64(walLimitMb) << 20
+        config.walLimitBytes = Int64(walLimitMb) << 20
+        config.syncIntervalMillis = syncIntervalMs
         config.shutdownGraceSeconds = shutdownGrace
         config.socketMode = Int(socketMode, radix: 8)!
         if let tokenFile {

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import ORAProtocol
+import ORAStore
+import Synchronization
+import Testing
+@testable import ORAServer
+
+/// Replies the workers post, collected instead of sent to a loop.
+final class CollectedReplies: ReplySink {
+    private let replies = Mutex<[Completion]>([])
+
+    func post(_ completions: [Completion]) { replies.withLock { $0 += completions } }
+
+    /// Waits (up to 10 s) until `count` replies came; returns them by request number.
+    func wait(for count: Int) throws -> [UInt64: JSON] {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let all = replies.withLock { $0 }
+            if all.count >= count {
+                return try Dictionary(uniqueKeysWithValues: all.map { ($0.ticket.seq, try JSONParser.parse($0.bytes)) })
+            }
+            usleep(1000)
+        }
+        throw CollectedError.timedOut(replies.withLock { $0.count })
+    }
+
+    enum CollectedError: Error { case timedOut(Int) }
+}
+
+/// An integer result, as a write method returns one.
+struct Done: JSONConvertible { var jsonValue: JSON { .string("done") } }
+
+func ticket(_ seq: UInt64) -> Ticket { Ticket(connection: 1, seq: seq, part: nil, id: .string("r\(seq)"), worker: .writer) }
+
+func job(_ seq: UInt64, _ sql: String) -> WriteJob {
+    WriteJob(ticket: ticket(seq), method: "test") { store, _ in
+        try store.db.run(sql)
+        return Done()
+    }
+}
+
+@Suite struct WriterGroupTests {
+    let logger = Logger(label: "test")
+
+    func openStore(_ dir: URL) throws -> Store {
+        let store = try Store.openWriter(path: dir.appendingPathComponent("ora.db").path)
+        try store.db.execute("CREATE TABLE t (x TEXT NOT NULL)")
+        return store
+    }
+
+    /// A request that makes SQLite roll back the whole transaction (SQLITE_FULL on a one-row
+    /// INSERT) fails alone: the requests before it in its group run again, the ones after it run
+    /// in a fresh transaction, and every reply says what is on disk.
+    @Test func abandonedTransactionTellsTheTruth() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try openStore(dir)
+        let pages = try store.db.scalarInt("PRAGMA page_count")
+        _ = try store.db.query("PRAGMA max_page_count = \(pages + 64)") { $0.int(0) }
+        let replies = CollectedReplies()
+        let failure = SyncFailure { _ in }
+        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                            failure: failure, stats: Stats(), logger: logger)
+        // A first request holds the writer so that the next four queue up and form one group.
+        let gate = DispatchSemaphore(value: 0)
+        #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
+        usleep(50_000)
+        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+        #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
+        #expect(writer.submit(job(3, "INSERT INTO t VALUES (hex(zeroblob(1000000)))")))  // needs ~2,000 pages: SQLITE_FULL
+        #expect(writer.submit(job(4, "INSERT INTO t VALUES ('c')")))
+        gate.signal()
+        let got = try replies.wait(for: 5)
+        writer.stop()
+
+        let check = try Store.openReader(path: store.path)
+        let rows = try check.db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
+        #expect(rows == ["a", "b", "c"])
+        #expect(got[1]?["result"] == "done")
+        #expect(got[2]?["result"] == "done")
+        #expect(got[3]?["error"]?["code"] == -32603)
+        #expect(got[3]?["error"]?["message"]?.stringValue?.contains("full") == true)
+        #expect(got[4]?["result"] == "done")
+    }
+
+    /// Once a sync has failed the writer commits nothing more: every write is refused, nothing written.
+    @Test func writesAfterASyncFailureAreRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try openStore(dir)
+        let replies = CollectedReplies()
+        let failure = SyncFailure { _ in }
+        failure.fail("fdatasync of the WAL failed: Input/output error")
+        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                            failure: failure, stats: Stats(), logger: logger)
+        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+        let got = try replies.wait(for: 1)
+        writer.stop()
+        #expect(got[1]?["error"]?["data"]?["reason"] == "shutting_down")
+        #expect(try Store.openReader(path: store.path).db.scalarInt("SELECT count(*) FROM t") == 0)
+    }
+}
