@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),
         .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAStore", "ORAProtocol"]),
-        .testTarget(name: "ORAIntegrationTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
+        .testTarget(name: "ORAIntegrationTests", dependencies: ["CSQLite", "ORAProtocol", "ORATestSupport"]),
     ]
 )

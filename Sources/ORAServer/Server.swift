@@ -53,7 +53,8 @@ public final class Server {
         context = MethodContext(config: config, stats: stats)
         boundAddress = config.listen
         lock = try DatabaseLock(path: config.databasePath)
-        let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync, walLimitBytes: config.walLimitBytes)
+        let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync, walLimitBytes: config.walLimitBytes,
+                                              cacheMiB: config.writerCacheMiB)
         let pageSize = try writerStore.db.scalarInt("PRAGMA page_size")
         let readerStores = try (0..<max(1, config.readers)).map { _ in try Store.openReader(path: config.databasePath) }
 

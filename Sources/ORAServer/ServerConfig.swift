@@ -30,6 +30,8 @@ public struct ServerConfig: Sendable {
     /// WAL size at which the writer checkpoints between two groups even under a steady stream of
     /// writes (so the WAL starts over), and that its file is cut back to (journal_size_limit).
     public var walLimitBytes: Int64 = Store.defaultWALLimit
+    /// The writer connection's page cache, in MiB.
+    public var writerCacheMiB = Store.defaultWriterCacheMiB
     /// With --sync normal, how often the WAL is fdatasynced while writes arrive (milliseconds).
     public var syncIntervalMillis = 100
     public var token: String?

@@ -28,9 +28,14 @@ public final class Store {
     /// cuts the file back to after it starts over, unless told otherwise (--wal-limit-mb).
     public static let defaultWALLimit: Int64 = 64 << 20
 
+    /// The writer's page cache (--cache-mb). A transaction that dirties more pages than this
+    /// spills them to the WAL before its COMMIT (the power-loss tests make it small to reach that path).
+    public static let defaultWriterCacheMiB = 8
+
     /// The writer's connection: WAL, durable commits, schema created or upgraded. It is the only
     /// connection that writes or checkpoints the file (see `checkpoint(_:)`).
-    public static func openWriter(path: String, sync: SyncMode = .full, walLimitBytes: Int64 = defaultWALLimit) throws -> Store {
+    public static func openWriter(path: String, sync: SyncMode = .full, walLimitBytes: Int64 = defaultWALLimit,
+                                  cacheMiB: Int = defaultWriterCacheMiB) throws -> Store {
         let db = try Database(path: path)
         try db.execute("PRAGMA busy_timeout = 5000")
         // Refuse a file ORA does not own before changing anything in it (even its journal mode).
@@ -47,15 +52,18 @@ public final class Store {
         // default temp_store it stays in memory as one 64 KiB chunk (a request touches far fewer
         // 1 KiB pages) and spills to a file only beyond; temp_store = MEMORY would make it a list
         // of 1 KiB allocations, one malloc per page.
-        // 8 MiB of cache (8,192 pages) holds the b-trees' inner pages and the leaves a day's writes
+        // 8 MiB of cache (8,192 pages, --cache-mb) holds the b-trees' inner pages and the leaves a day's writes
         // touch; the OS page cache holds the rest.
-        try db.execute("PRAGMA cache_size = -8192")
+        try db.execute("PRAGMA cache_size = -\(cacheMiB * 1024)")
         // The writer checkpoints on this connection between two groups, never inside a COMMIT
         // (sqlite3_wal_hook replaces the automatic checkpoint; `walFrames` counts what it reports).
         try db.execute("PRAGMA journal_size_limit = \(walLimitBytes)")
         let store = Store(db: db, path: path)
         store.wal.watch(db)
         try Schema.prepare(db)
+        // Whatever the sync mode, serving starts from a synced file: a new schema, an upgrade, or
+        // what a previous run left in the WAL (a checkpoint syncs the WAL before it copies it).
+        try store.checkpoint(.passive)
         return store
     }
 

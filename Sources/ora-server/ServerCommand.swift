@@ -68,6 +68,9 @@ struct Serve: ParsableCommand {
     @Option(help: "WAL size in MiB at which the writer checkpoints between two groups even under a steady stream of writes (so the WAL starts over); its file is cut back to this size.")
     var walLimitMb = 64
 
+    @Option(help: "The writer's page cache in MiB; a transaction dirtying more pages spills them to the WAL before COMMIT.")
+    var cacheMb = Store.defaultWriterCacheMiB
+
     @Option(help: "Seconds SIGTERM waits for clients to take their last replies.")
     var shutdownGrace = 10.0
 
@@ -82,7 +85,7 @@ struct Serve: ParsableCommand {
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
         guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
-        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1, syncIntervalMs >= 1 else {
+        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1, syncIntervalMs >= 1, cacheMb >= 1 else {
             throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
@@ -114,6 +117,7 @@ struct Serve: ParsableCommand {
         config.readers = readers
         config.walLimitBytes = Int64(walLimitMb) << 20
         config.syncIntervalMillis = syncIntervalMs
+        config.writerCacheMiB = cacheMb
         config.shutdownGraceSeconds = shutdownGrace
         config.socketMode = Int(socketMode, radix: 8)!
         if let tokenFile {
