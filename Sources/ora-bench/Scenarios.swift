@@ -42,6 +42,25 @@ struct Bench {
         return Double(shipments.count) / run.seconds
     }
 
+    /// p50 of one fdatasync after writing `bytes` at a file's end, 300 times (a lone commit's
+    /// frames, as a WAL grows): the disk's share of one durable request.
+    func fdatasyncFloor(bytes: Int = 6 * 1048) throws -> (p50: Double, bytes: Int) {
+        let file = freshPath("fdatasync.bin")
+        let fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BenchError("cannot open \(file)") }
+        defer { close(fd) }
+        let block = [UInt8](repeating: 0x5A, count: bytes)
+        var times: [Double] = []
+        for i in 0..<300 {
+            let started = DispatchTime.now().uptimeNanoseconds
+            guard block.withUnsafeBytes({ pwrite(fd, $0.baseAddress, bytes, off_t(i * bytes)) }) == bytes, fdatasync(fd) == 0 else {
+                throw BenchError("cannot write and sync \(file)")
+            }
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+        }
+        return (times.sorted()[times.count / 2], bytes)
+    }
+
     /// Bytes a shipment adds to the WAL when committed in groups of `group` (what 64 clients get
     /// from group commit), without checkpoints: what every durable commit writes and fsyncs.
     func walBytesPerShipment(shipments: [JSON], group: Int = 32) throws -> Double {

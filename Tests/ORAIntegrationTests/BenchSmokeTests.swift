@@ -16,9 +16,10 @@ import ORAProtocol
         ])
         #expect(status == 0, "ora-bench --quick failed: \(err)")
         for row in ["Python-era direct writes, 1 shipment/txn", "ORA store in-process, 1000/txn (ceiling)",
-                    "ceiling / Python 1/txn: the most P1a can reach", "ORA recordShipment, 64 client(s), durable",
+                    "ORA recordShipment, 1 client(s), durable", "ORA recordShipment, 64 client(s), durable",
+                    "floor of one durable request: fdatasync + round trip",
                     "parseSku, 50 clients", "validate on 100000 items", "server RSS, 1000 idle connections",
-                    "| goal | measured | holds |", "P1a 64 clients", "P1b 64 clients", "P4a validate", "P4b write p99",
+                    "| goal | measured | holds |", "P1 64 clients durable", "P6 1 client durable", "P4a validate", "P4b write p99",
                     "P5a RSS", "P5b RSS"] {
             #expect(out.contains(row), "missing: \(row)")
         }
@@ -31,7 +32,7 @@ import ORAProtocol
         let results = try JSONParser.parse(String(contentsOfFile: dir.path("results/" + file), encoding: .utf8))
         #expect(results["quick"] == true)
         #expect((results["goals"]?.arrayValue?.count ?? 0) >= 7)
-        #expect((results["ceilingOverPython1"]?.doubleValue ?? 0) > 0)
+        #expect((results["durableFloorUs"]?.doubleValue ?? 0) > 0)
         #expect((results["ora64"]?["writerCommitMillis"]?.doubleValue ?? 0) > 0)
     }
 }

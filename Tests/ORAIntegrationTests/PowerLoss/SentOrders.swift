@@ -44,7 +44,8 @@ final class SentOrders: @unchecked Sendable {
     /// What is wrong with `found` (order -> its lines and units in a crash image) for a crash at
     /// log position `logEnd`, when the last completed sync of the WAL began at `walSyncBegan`.
     /// `durableAtAck`: the sync mode promises that a write is durable when acknowledged (full,
-    /// pipelined); otherwise (normal) once a sync of the WAL began after it.
+    /// pipelined, and every mode when nothing unsynced was lost: kill -9); otherwise (normal) once
+    /// a sync of the WAL began after it.
     func problems(in found: [String: Version], logEnd: Int, walSyncBegan: UInt64, durableAtAck: Bool) -> [String] {
         lock.lock(); defer { lock.unlock() }
         var problems: [String] = []
