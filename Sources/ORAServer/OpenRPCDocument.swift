@@ -168,6 +168,14 @@ enum OpenRPCDocument {
           "data": {
             "reason": "shutting_down"
           }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
         }
       ],
       "examples": [
@@ -296,6 +304,14 @@ enum OpenRPCDocument {
           "message": "Server stopping; nothing was written",
           "data": {
             "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
           }
         },
         {
@@ -627,6 +643,14 @@ enum OpenRPCDocument {
           "message": "Server stopping; nothing was written",
           "data": {
             "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
           }
         },
         {
@@ -966,6 +990,14 @@ enum OpenRPCDocument {
           "message": "Server stopping; nothing was written",
           "data": {
             "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
           }
         }
       ],

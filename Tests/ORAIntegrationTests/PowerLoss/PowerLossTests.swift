@@ -66,7 +66,15 @@ func checkPowerLosses(log: CrashLog, from: Int, points: Int, sent: SentOrders, s
     var random = SplitMix(seed: seed)
     let first = log.records.firstIndex { $0.end > from } ?? log.records.count
     guard first < log.records.count else { return (["the log holds nothing after the seed"], 0) }
-    var chosen = Set((0..<points).map { _ in Int.random(in: first..<log.records.count, using: &random) })
+    // Half the points anywhere; half at the very moment a client had a reply, where what was
+    // acknowledged and what is on disk are closest.
+    var chosen = Set((0..<(points / 2)).map { _ in Int.random(in: first..<log.records.count, using: &random) })
+    let ends = log.records.map(\.end)
+    for answer in sent.allAnswers.shuffled(using: &random) where chosen.count < points {
+        var low = 0, high = ends.count   // the last record that ends at or before the answer
+        while low < high { let mid = (low + high) / 2; if ends[mid] <= answer.logEnd { low = mid + 1 } else { high = mid } }
+        if low - 1 >= first { chosen.insert(low - 1) }
+    }
     chosen.insert(log.records.count - 1)
     var disk = DiskImage(log: log)
     var problems: [String] = []
