@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Folder for the JSON results.") var out = "bench/results"
     @Option(help: "Shipped items in the validate/report database.") var bigItems = 1_000_000
     @Flag(help: "A fast smoke run (a tenth of the work; numbers are not comparable).") var quick = false
-    @Option(help: "Run one part only, for profiling: ceiling, writes, parse.") var only: String?
+    @Option(help: "Run one part only, for profiling: ceiling, writes, lone, parse.") var only: String?
     @Option(help: "Clients for --only writes.") var clients = 64
     @Option(help: "--sync for --only writes: full, pipelined or normal.") var sync = "full"
 
@@ -41,6 +41,11 @@ struct BenchCommand: ParsableCommand {
             let run = try bench.oraWrites(shipments: ShipmentStream.shipments(count: bench.scaled(30_000), prefix: "C\(clients)-"), clients: clients, sync: sync)
             print("\(clients) clients: \(fmt(run.result.perSecond)) requests/s, \(fmt(run.transactionsPerSecond)) transactions/s (\(fmt(run.result.perSecond / run.transactionsPerSecond, 1)) requests per commit), p50 \(fmt(run.result.percentile(0.5), 2)) ms, p99 \(fmt(run.result.percentile(0.99), 2)) ms; "
                   + "writer \(fmt(run.executeMicrosPerShipment, 1)) us executing per shipment, \(fmt(run.commitMillis, 2)) ms per COMMIT")
+            return
+        }
+        if only == "lone" {
+            let lone = try bench.loneWriteSplit(shipments: ShipmentStream.shipments(count: bench.scaled(3000), prefix: "L-"))
+            print(lone.map { "\($0.step) \(fmt($0.micros, 1)) us" }.joined(separator: ", "))
             return
         }
         if only == "parse" {
@@ -115,6 +120,10 @@ struct BenchCommand: ParsableCommand {
         // loopback round trip (parseSku's, below).
         let fsync = try bench.fdatasyncFloor()
         results["fdatasyncP50us"] = .double(fsync.p50 * 1000)
+        let lone = try bench.loneWriteSplit(shipments: ShipmentStream.shipments(count: bench.scaled(2000), prefix: "L-"))
+        rows.append(("a lone request inside the writer, in-process (p50 per step)", "\(fmt(lone.reduce(0) { $0 + $1.micros })) us",
+                     lone.map { "\($0.step) \(fmt($0.micros, 1)) us" }.joined(separator: ", ")))
+        results["loneWriteSplitUs"] = .object(JSONObject(lone.map { ($0.step, JSON.double($0.micros)) }))
 
         // parseSku against redis, interleaved the same way.
         let parseServer = try ServerProcess(binary: server, database: bench.path("parse.db"))

@@ -61,6 +61,35 @@ struct Bench {
         return (times.sorted()[times.count / 2], bytes)
     }
 
+    /// One shipment per transaction, as the writer runs a lone request, with each step timed: the
+    /// median microseconds of BEGIN IMMEDIATE, SAVEPOINT, recordShipment (its statements and the
+    /// audit row), RELEASE and COMMIT (frames written, then fsynced). Checkpoints run between, untimed.
+    func loneWriteSplit(shipments: [JSON]) throws -> [(step: String, micros: Double)] {
+        let store = try Store.openWriter(path: freshPath("lone.db"))
+        let now = Timestamp.now()
+        try store.db.transaction {
+            for sku in ShipmentStream.skus { _ = try store.upsertSku(code: sku, productName: "P\(sku)", reorderPoint: 10, palletCount: nil, now: now) }
+        }
+        let requests = try shipments.map { try RecordShipmentRequest(params: $0) }
+        var times = [[Double]](repeating: [], count: 5)
+        for (i, request) in requests.enumerated() {
+            var t = DispatchTime.now().uptimeNanoseconds
+            func lap(_ step: Int) {
+                let n = DispatchTime.now().uptimeNanoseconds
+                times[step].append(Double(n - t) / 1000)
+                t = n
+            }
+            try store.db.run("BEGIN IMMEDIATE"); lap(0)
+            try store.db.run("SAVEPOINT request"); lap(1)
+            _ = try store.recordShipment(request, params: shipments[i], now: now); lap(2)
+            try store.db.run("RELEASE request"); lap(3)
+            try store.db.run("COMMIT"); lap(4)
+            if i % 500 == 499 { try store.checkpoint(.passive) }
+        }
+        let steps = ["BEGIN IMMEDIATE", "SAVEPOINT", "recordShipment", "RELEASE", "COMMIT"]
+        return zip(steps, times).map { ($0, $1.sorted()[$1.count / 2]) }
+    }
+
     /// Bytes a shipment adds to the WAL when committed in groups of `group` (what 64 clients get
     /// from group commit), without checkpoints: what every durable commit writes and fsyncs.
     func walBytesPerShipment(shipments: [JSON], group: Int = 32) throws -> Double {
