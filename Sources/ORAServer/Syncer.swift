@@ -68,8 +68,10 @@ final class Syncer: Sendable {
     private let wal: any WALSync
     private let failure: SyncFailure
     private let logger: Logger
-    /// The last group the writer announced, and the last group a completed fdatasync covered.
+    /// The last group the writer announced (before its COMMIT) and committed (after it), and the
+    /// last group a completed fdatasync covered.
     private let announced = Atomic<UInt64>(0)
+    private let committed = Atomic<UInt64>(0)
     private let synced = Atomic<UInt64>(0)
     /// Syncs done (tests and the debug log read it).
     let syncs = Atomic<Int>(0)
@@ -94,6 +96,9 @@ final class Syncer: Sendable {
 
     /// Called by the writer before it commits group `group` (groups count up from 1).
     func willCommit(_ group: UInt64) { announced.store(group, ordering: .sequentiallyConsistent) }
+
+    /// Called by the writer once the COMMIT of `group` returned (periodic: what the next sync covers).
+    func didCommit(_ group: UInt64) { committed.store(group, ordering: .sequentiallyConsistent) }
 
     /// The writer's replies for `group`, after its COMMIT returned (pipelined).
     func submit(_ replies: [Completion], group: UInt64) {
@@ -158,7 +163,8 @@ final class Syncer: Sendable {
     private func runPeriodic(intervalMillis: Int) {
         while true {
             let stopping = queue.waitUntilClosed(timeoutMillis: intervalMillis)
-            let top = announced.load(ordering: .sequentiallyConsistent)
+            // Only a commit that returned before the sync began is covered by it.
+            let top = committed.load(ordering: .sequentiallyConsistent)
             if !failure.hasFailed && top > synced.load(ordering: .sequentiallyConsistent) {
                 if syncWAL() { synced.store(top, ordering: .sequentiallyConsistent) }
             }

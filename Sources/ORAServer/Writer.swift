@@ -40,7 +40,7 @@ final class Writer: Sendable {
         /// Most requests in one transaction.
         var maxGroup = 1024
         /// A checkpoint runs once this many WAL frames are uncopied, even between two busy groups...
-        var checkpointFrames = Int(Store.defaultWALLimit / 1048)
+        var checkpointFrames = Int(Store.defaultWALLimit / (1024 + 24))
         /// ...and otherwise once the writer has nothing queued and this long has passed since the last.
         var checkpointIntervalMillis = 500
     }
@@ -109,7 +109,12 @@ final class Writer: Sendable {
             number += 1
             syncer?.willCommit(number)
             let replies = commit(group, store: store, clock: &clock)
-            if let syncer, syncer.mode == .pipelined { syncer.submit(replies, group: number) } else { sink.post(replies) }
+            if let syncer, syncer.mode == .pipelined {
+                syncer.submit(replies, group: number)
+            } else {
+                sink.post(replies)
+                syncer?.didCommit(number)
+            }
             let due = store.uncheckpointedFrames >= settings.checkpointFrames
                 || (queue.count == 0 && DispatchTime.now().uptimeNanoseconds - lastCheckpoint >= UInt64(settings.checkpointIntervalMillis) * 1_000_000)
             if due && store.uncheckpointedFrames > 0 && !failure.hasFailed { checkpoint(store, .passive, last: &lastCheckpoint) }

@@ -60,7 +60,11 @@ func success(_ seq: UInt64) -> Completion { Completion(ticket: ticket(seq), repl
         let syncer = Syncer(mode: .periodic(intervalMillis: 20), wal: wal, sink: CollectedReplies(), failure: failure, logger: logger)
         usleep(100_000)
         #expect(wal.calls.load(ordering: .relaxed) == 0)
+        // Announced but not yet committed: no sync can cover it yet.
         syncer.willCommit(1)
+        usleep(100_000)
+        #expect(syncer.syncedGroup == 0)
+        syncer.didCommit(1)
         let deadline = Date().addingTimeInterval(5)
         while syncer.syncedGroup < 1 && Date() < deadline { usleep(1000) }
         #expect(syncer.syncedGroup == 1)
@@ -73,6 +77,7 @@ func success(_ seq: UInt64) -> Completion { Completion(ticket: ticket(seq), repl
         let failure = SyncFailure { _ in }
         let syncer = Syncer(mode: .periodic(intervalMillis: 5), wal: ScriptedSync(failFrom: 1), sink: CollectedReplies(), failure: failure, logger: logger)
         syncer.willCommit(1)
+        syncer.didCommit(1)
         let deadline = Date().addingTimeInterval(5)
         while !failure.hasFailed && Date() < deadline { usleep(1000) }
         syncer.stop()
