@@ -53,6 +53,10 @@ enum Methods {
         "status": status,
         "weeklyShipped": weeklyShipped,
         "lotInventory": lotInventory,
+        "adjustInventory": adjustInventory,
+        "countInventory": countInventory,
+        "inventoryLedger": inventoryLedger,
+        "lotTrace": lotTrace,
         "backup": backup,
         "rpc.discover": discover,
     ]

@@ -222,10 +222,18 @@ public struct Migration {
         let createdFromItems = migratedNumbers.subtracting(legacyOrderNumbers).sorted()
         let withoutItems = legacyOrderNumbers.subtracting(Set(legacyRows.compactMap(\.orderNumber))).sorted()
 
-        // Side tables, keyed by sku_id from now on.
+        // Side tables, keyed by sku_id from now on: (column, where its value comes from). The
+        // Python era's inventory transactions become `legacy` ledger entries, which move no
+        // balance (its lot quantities already hold them).
+        enum Source { case legacy(String), sku, quantity, constant(String) }
         var carried: [JSON] = []
-        for (table, columns) in [("weekly_shipped_history", ["id", "sku_id", "week_start", "quantity"]),
-                                 ("inventory_transactions", ["id", "date", "sku_id", "quantity", "transaction_type", "notes"])] where tables.contains(table) {
+        let sideTables: [(String, [(String, Source)])] = [
+            ("weekly_shipped_history", [("id", .legacy("id")), ("sku_id", .sku), ("week_start", .legacy("week_start")), ("quantity", .quantity)]),
+            ("inventory_transactions", [("entry_id", .legacy("id")), ("date", .legacy("date")), ("sku_id", .sku), ("quantity", .quantity),
+                                        ("legacy_type", .legacy("transaction_type")), ("note", .legacy("notes")), ("kind", .constant("legacy")),
+                                        ("source", .constant("migration")), ("created_at", .constant(now))]),
+        ]
+        for (table, columns) in sideTables where tables.contains(table) {
             var count = 0
             let rows = try db.query("SELECT * FROM legacy_\(table) ORDER BY id") { Self.rowJSON($0) }
             for row in rows {
@@ -236,15 +244,16 @@ public struct Migration {
                 guard let quantity = row["quantity"]?.int64Value else {
                     try quarantine(table: table, row: row, order: nil, reason: "invalid_quantity", message: "\(table) row \(Self.text(row["id"]) ?? "?") has no integer quantity"); continue
                 }
-                let values: [SQLValue] = columns.map { column in
-                    switch column {
-                    case "sku_id": return .int(sku)
-                    case "quantity": return .int(quantity)
-                    case "id": return .int(row["id"]?.int64Value)
-                    default: return .text(Self.text(row[column]))
+                let values: [SQLValue] = columns.map { _, source in
+                    switch source {
+                    case .sku: return .int(sku)
+                    case .quantity: return .int(quantity)
+                    case .legacy("id"): return .int(row["id"]?.int64Value)
+                    case .legacy(let column): return .text(Self.text(row[column]))
+                    case .constant(let value): return .text(value)
                     }
                 }
-                try db.run("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))", values)
+                try db.run("INSERT INTO \(table) (\(columns.map(\.0).joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))", values)
                 count += 1
             }
             carried.append(["table": .string(table), "rows": .int(count)])

@@ -10,13 +10,13 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2, v3, v4, v5]
+    static let migrations: [String] = [v1, v2, v3, v4, v5, v6]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
         "skus_code", "lots_sku_lot", "shipped_orders_number", "shipped_orders_ship_date",
         "shipped_items_ship_date", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
-        "weekly_shipped_history_sku_week", "inventory_transactions_sku_date",
+        "weekly_shipped_history_sku_week", "inventory_transactions_sku_lot_date",
     ]
 
     static let v1 = """
@@ -208,6 +208,49 @@ public enum Schema {
     static let v5 = """
         DROP INDEX shipped_items_ship_date;
         CREATE INDEX shipped_items_ship_date ON shipped_items(ship_date, order_id, sku_id, quantity);
+        """
+
+    /// Version 6: the stock ledger (issue 17). `inventory_transactions` holds every movement of
+    /// stock that is not a shipment, never edited or deleted (triggers refuse it): `adjustment`
+    /// entries with a reason move a lot's (or, without a lot, a SKU's) balance; `legacy` entries
+    /// are the Python era's rows, kept as history with their original type, moving nothing.
+    /// `ledger_totals` keeps each (SKU, lot) sum of adjustments, written in the same savepoint as
+    /// every entry (validate's `ledger_totals` recomputes it), so a remaining costs O(lots).
+    static let v6 = """
+        CREATE TABLE inventory_transactions_v6 (
+          entry_id    INTEGER PRIMARY KEY,
+          sku_id      INTEGER NOT NULL REFERENCES skus(sku_id),
+          lot_id      INTEGER REFERENCES lots(lot_id),
+          kind        TEXT NOT NULL CHECK (kind = 'adjustment' OR kind = 'legacy'),
+          reason      TEXT CHECK (kind = 'legacy' OR reason = 'receipt' OR reason = 'return' OR reason = 'damage'
+                                  OR reason = 'count' OR reason = 'correction'),
+          quantity    INTEGER NOT NULL CHECK (kind = 'legacy' OR (quantity <> 0 AND quantity BETWEEN -1000000 AND 1000000)),
+          date        TEXT CHECK (kind = 'legacy' OR date(date) = date),
+          note        TEXT,
+          source      TEXT,
+          legacy_type TEXT,
+          created_at  TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO inventory_transactions_v6 (entry_id, sku_id, lot_id, kind, reason, quantity, date, note, source, legacy_type, created_at)
+          SELECT id, sku_id, NULL, 'legacy', NULL, quantity, date, notes, 'migration', transaction_type,
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          FROM inventory_transactions;
+        DROP TABLE inventory_transactions;
+        ALTER TABLE inventory_transactions_v6 RENAME TO inventory_transactions;
+        CREATE INDEX inventory_transactions_sku_lot_date ON inventory_transactions(sku_id, lot_id, date);
+        CREATE TRIGGER inventory_transactions_never_updated BEFORE UPDATE ON inventory_transactions BEGIN
+          SELECT RAISE(ABORT, 'ledger entries are never changed: correct one with another entry');
+        END;
+        CREATE TRIGGER inventory_transactions_never_deleted BEFORE DELETE ON inventory_transactions BEGIN
+          SELECT RAISE(ABORT, 'ledger entries are never deleted: correct one with another entry');
+        END;
+
+        CREATE TABLE ledger_totals (
+          sku_id  INTEGER NOT NULL,
+          lot_key INTEGER NOT NULL,  -- lot_id, or 0 for entries without a lot
+          units   INTEGER NOT NULL,
+          PRIMARY KEY (sku_id, lot_key)
+        ) STRICT, WITHOUT ROWID;
         """
 
     public enum FileKind: Equatable, Sendable {

@@ -38,10 +38,12 @@ extension Store {
             CheckResult(name: name, status: f.count == 0 ? .ok : .error, count: f.count, message: f.count == 0 ? "none" : "\(f.count) \(what)", samples: f.samples)
         }
         var overdrawn = ItemScan.Finding(), unreceived = ItemScan.Finding()
+        let ledger = try ledgerSums()
         for (id, lot) in scan.lots.sorted(by: { $0.key < $1.key }) where scan.skus[lot.sku] != nil {
             let shipped = scan.shippedPerLot[id] ?? 0
             if let initial = lot.initialQty {
-                if shipped > initial + lot.adjustment { overdrawn.add("\(scan.name(sku: lot.sku, lot: id)) (shipped \(shipped) of \(initial + lot.adjustment))") }
+                let stock = initial + lot.adjustment + (ledger[ItemScan.TotalKey(sku: lot.sku, lot: id)] ?? 0)
+                if shipped > stock { overdrawn.add("\(scan.name(sku: lot.sku, lot: id)) (shipped \(shipped) of \(stock))") }
             } else if shipped > 0 {
                 unreceived.add(scan.name(sku: lot.sku, lot: id))
             }
@@ -57,7 +59,7 @@ extension Store {
                         samples: Array(scan.splitOrders.prefix(Self.sampleLimit))),
             try duplicatesCheck(),
             CheckResult(name: "lot_overdrawn", status: overdrawn.count == 0 ? .ok : .warning, count: overdrawn.count,
-                        message: overdrawn.count == 0 ? "none" : "\(overdrawn.count) lots that shipped more than initial quantity plus adjustment", samples: overdrawn.samples),
+                        message: overdrawn.count == 0 ? "none" : "\(overdrawn.count) lots that shipped more than they received and were adjusted by", samples: overdrawn.samples),
             CheckResult(name: "lots_unreceived", status: unreceived.count == 0 ? .ok : .warning, count: unreceived.count,
                         message: unreceived.count == 0 ? "none" : "\(unreceived.count) lots created on the fly (no initial quantity) that have shipments", samples: unreceived.samples),
             try keysCheck("suspicious_dates", severity: .warning,
@@ -66,6 +68,7 @@ extension Store {
                 WHERE updated_at >= ?1 AND ship_date < date(substr(updated_at, 1, 10), '-' || ?2 || ' days')
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(freshnessDays) * 86_400))), .int(freshnessDays)]),
             try totalsCheck(scan),
+            try ledgerTotalsCheck(scan, recomputed: ledger),
             try indexesCheck(),
             try schemaVersionCheck(),
             try keysCheck("quarantine", severity: .warning, what: "refused requests kept in the quarantine", sql: """
@@ -97,6 +100,28 @@ extension Store {
         }
         return CheckResult(name: "shipped_totals", status: finding.count == 0 ? .ok : .error, count: finding.count,
                            message: finding.count == 0 ? "none" : "\(finding.count) SKU/lot totals that disagree with the shipped items (edited behind the server's back)",
+                           samples: finding.samples)
+    }
+
+    /// Every (SKU, lot) sum of ledger adjustments, from the entries themselves.
+    func ledgerSums() throws -> [ItemScan.TotalKey: Int64] {
+        var sums: [ItemScan.TotalKey: Int64] = [:]
+        _ = try db.query("SELECT sku_id, ifnull(lot_id, 0), sum(quantity) FROM inventory_transactions WHERE kind = 'adjustment' GROUP BY 1, 2") {
+            sums[ItemScan.TotalKey(sku: $0.int(0), lot: $0.int(1))] = $0.int(2)
+        }
+        return sums
+    }
+
+    /// ledger_totals (kept with every entry) against the sums of the entries.
+    func ledgerTotalsCheck(_ scan: ItemScan, recomputed: [ItemScan.TotalKey: Int64]) throws -> CheckResult {
+        var kept: [ItemScan.TotalKey: Int64] = [:]
+        _ = try db.query("SELECT sku_id, lot_key, units FROM ledger_totals") { kept[ItemScan.TotalKey(sku: $0.int(0), lot: $0.int(1))] = $0.int(2) }
+        var finding = ItemScan.Finding()
+        for key in Set(kept.keys).union(recomputed.keys).sorted(by: { ($0.sku, $0.lot) < ($1.sku, $1.lot) }) where (kept[key] ?? 0) != (recomputed[key] ?? 0) {
+            finding.add("\(scan.name(sku: key.sku, lot: key.lot)): kept \(kept[key] ?? 0), entries say \(recomputed[key] ?? 0)")
+        }
+        return CheckResult(name: "ledger_totals", status: finding.count == 0 ? .ok : .error, count: finding.count,
+                           message: finding.count == 0 ? "none" : "\(finding.count) SKU/lot ledger totals that disagree with the ledger's entries (edited behind the server's back)",
                            samples: finding.samples)
     }
 
