@@ -1635,7 +1635,7 @@ enum OpenRPCDocument {
     {
       "name": "lotInventory",
       "summary": "Per SKU, its lots oldest received first with shipped and remaining units, and whether the SKU is below its reorder point.",
-      "description": "A lot's remaining = initialQty + manualAdjustment - shipped (null while initialQty is unknown). A SKU's remaining sums its active lots with a known quantity, less units shipped without a lot.",
+      "description": "A lot's remaining = initialQty + manualAdjustment + adjustments (its ledger entries) - shipped (null while initialQty is unknown). A SKU's remaining sums its active lots with a known quantity, plus its ledger entries without a lot (adjustedWithoutLot), less units shipped without a lot.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1672,6 +1672,7 @@ enum OpenRPCDocument {
                   "productName",
                   "reorderPoint",
                   "shippedWithoutLot",
+                  "adjustedWithoutLot",
                   "remaining",
                   "belowReorderPoint",
                   "lotsWithUnknownQuantity",
@@ -1688,6 +1689,9 @@ enum OpenRPCDocument {
                     "type": "integer"
                   },
                   "shippedWithoutLot": {
+                    "type": "integer"
+                  },
+                  "adjustedWithoutLot": {
                     "type": "integer"
                   },
                   "remaining": {
@@ -1709,6 +1713,7 @@ enum OpenRPCDocument {
                         "receivedDate",
                         "initialQty",
                         "manualAdjustment",
+                        "adjustments",
                         "shipped",
                         "remaining",
                         "status"
@@ -1738,6 +1743,9 @@ enum OpenRPCDocument {
                           ]
                         },
                         "manualAdjustment": {
+                          "type": "integer"
+                        },
+                        "adjustments": {
                           "type": "integer"
                         },
                         "shipped": {
@@ -1803,6 +1811,7 @@ enum OpenRPCDocument {
                   "productName": "Product 17612",
                   "reorderPoint": 0,
                   "shippedWithoutLot": 0,
+                  "adjustedWithoutLot": 0,
                   "remaining": 1000,
                   "belowReorderPoint": false,
                   "lotsWithUnknownQuantity": 0,
@@ -1812,6 +1821,7 @@ enum OpenRPCDocument {
                       "receivedDate": "2025-01-10",
                       "initialQty": 1000,
                       "manualAdjustment": 0,
+                      "adjustments": 0,
                       "shipped": 0,
                       "remaining": 1000,
                       "status": "active"
@@ -1819,6 +1829,804 @@ enum OpenRPCDocument {
                   ]
                 }
               ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "adjustInventory",
+      "summary": "Move stock with a reason: one ledger entry on a lot, or on the SKU itself without a lot.",
+      "description": "quantity is a non-zero integer in -1,000,000..1,000,000; date defaults to today in the server's zone and may not be later than tomorrow. remaining is the lot's (or, without lotNumber, the SKU's) remaining after the entry. An unknown lot of a known SKU is -32602 at /lotNumber. Entries are never edited or deleted: a mistake is corrected by another entry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "skuCode",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        },
+        {
+          "name": "lotNumber",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": false
+        },
+        {
+          "name": "quantity",
+          "schema": {
+            "type": "integer",
+            "minimum": -1000000,
+            "maximum": 1000000,
+            "not": {
+              "const": 0
+            }
+          },
+          "required": true
+        },
+        {
+          "name": "reason",
+          "schema": {
+            "enum": [
+              "receipt",
+              "return",
+              "damage",
+              "count",
+              "correction"
+            ]
+          },
+          "required": true
+        },
+        {
+          "name": "date",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        },
+        {
+          "name": "note",
+          "schema": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "required": false
+        },
+        {
+          "name": "source",
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "entry",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "entryId",
+            "skuCode",
+            "lotNumber",
+            "quantity",
+            "remaining"
+          ],
+          "properties": {
+            "entryId": {
+              "type": "integer"
+            },
+            "skuCode": {
+              "$ref": "#/components/schemas/Code"
+            },
+            "lotNumber": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Code"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "quantity": {
+              "type": "integer"
+            },
+            "remaining": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "damaged carton",
+          "params": [
+            {
+              "name": "skuCode",
+              "value": "17612"
+            },
+            {
+              "name": "lotNumber",
+              "value": "250300"
+            },
+            {
+              "name": "quantity",
+              "value": -2
+            },
+            {
+              "name": "reason",
+              "value": "damage"
+            },
+            {
+              "name": "date",
+              "value": "2025-10-07"
+            },
+            {
+              "name": "note",
+              "value": "crushed carton"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "entryId": 1,
+              "skuCode": "17612",
+              "lotNumber": "250300",
+              "quantity": -2,
+              "remaining": 998
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "countInventory",
+      "summary": "A physical count of a lot: one count entry of counted - expected (none when they agree).",
+      "description": "expected is the lot's remaining at the time of the call; date only dates the entry. A lot whose initialQty is unknown is -32602 at /lotNumber: receive it with upsertLot first. A SKU without lots is counted with adjustInventory reason count.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "skuCode",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        },
+        {
+          "name": "lotNumber",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        },
+        {
+          "name": "counted",
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "required": true
+        },
+        {
+          "name": "date",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        },
+        {
+          "name": "note",
+          "schema": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "required": false
+        },
+        {
+          "name": "source",
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "count",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "expected",
+            "counted",
+            "adjustment",
+            "entryId"
+          ],
+          "properties": {
+            "expected": {
+              "type": "integer"
+            },
+            "counted": {
+              "type": "integer"
+            },
+            "adjustment": {
+              "type": "integer"
+            },
+            "entryId": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "28 short",
+          "params": [
+            {
+              "name": "skuCode",
+              "value": "17612"
+            },
+            {
+              "name": "lotNumber",
+              "value": "250300"
+            },
+            {
+              "name": "counted",
+              "value": 970
+            },
+            {
+              "name": "note",
+              "value": "cycle count"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "expected": 998,
+              "counted": 970,
+              "adjustment": -28,
+              "entryId": 2
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "inventoryLedger",
+      "summary": "Every movement of a lot's (or a SKU's) stock in a date range, with the running balance.",
+      "description": "kind is receipt (a lot's initialQty on its receivedDate), shipped (one entry per ship date, negative), adjustment (a ledger entry; a lot's manualAdjustment shows as one, reason correction, on its received date) or legacy (a Python-era transaction: its original type as reason, moving no balance). Sorted by date (a receipt without a received date first); within a day receipts, shipments, then entries in the order written. opening is the balance before from; to ends the range, inclusive; closing equals lotInventory's remaining when no range is given. Without lotNumber the SKU's active lots with a known initialQty and its entries and shipments without a lot count. A lot whose initialQty is unknown has no balance: opening, closing and balance are null.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "skuCode",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        },
+        {
+          "name": "lotNumber",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": false
+        },
+        {
+          "name": "from",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        },
+        {
+          "name": "to",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "statement",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "skuCode",
+            "lotNumber",
+            "opening",
+            "entries",
+            "closing"
+          ],
+          "properties": {
+            "skuCode": {
+              "$ref": "#/components/schemas/Code"
+            },
+            "lotNumber": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Code"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "opening": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "entries": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "date",
+                  "kind",
+                  "quantity",
+                  "reason",
+                  "note",
+                  "entryId",
+                  "balance"
+                ],
+                "properties": {
+                  "date": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Date"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "kind": {
+                    "enum": [
+                      "receipt",
+                      "shipped",
+                      "adjustment",
+                      "legacy"
+                    ]
+                  },
+                  "quantity": {
+                    "type": "integer"
+                  },
+                  "reason": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "note": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "entryId": {
+                    "oneOf": [
+                      {
+                        "type": "integer"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "balance": {
+                    "oneOf": [
+                      {
+                        "type": "integer"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "closing": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "one lot",
+          "params": [
+            {
+              "name": "skuCode",
+              "value": "17612"
+            },
+            {
+              "name": "lotNumber",
+              "value": "250300"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "skuCode": "17612",
+              "lotNumber": "250300",
+              "opening": 0,
+              "entries": [
+                {
+                  "date": "2025-01-10",
+                  "kind": "receipt",
+                  "quantity": 1000,
+                  "reason": null,
+                  "note": null,
+                  "entryId": null,
+                  "balance": 1000
+                },
+                {
+                  "date": "2025-10-07",
+                  "kind": "adjustment",
+                  "quantity": -2,
+                  "reason": "damage",
+                  "note": "crushed carton",
+                  "entryId": 1,
+                  "balance": 998
+                },
+                {
+                  "date": "2026-12-02",
+                  "kind": "adjustment",
+                  "quantity": -28,
+                  "reason": "count",
+                  "note": "cycle count",
+                  "entryId": 2,
+                  "balance": 970
+                }
+              ],
+              "closing": 970
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "lotTrace",
+      "summary": "The recall question: a lot, what is left of it, every order shipped from it, and the open orders allocated to it.",
+      "description": "orders lists every shipped line of the lot by ship date. allocatedTo lists open inbox orders holding units of the lot (empty until the orders inbox exists). An unknown lot is -32602 at /lotNumber.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "skuCode",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        },
+        {
+          "name": "lotNumber",
+          "schema": {
+            "$ref": "#/components/schemas/Code"
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "trace",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "skuCode",
+            "lotNumber",
+            "receivedDate",
+            "initialQty",
+            "shipped",
+            "remaining",
+            "orders",
+            "allocatedTo"
+          ],
+          "properties": {
+            "skuCode": {
+              "$ref": "#/components/schemas/Code"
+            },
+            "lotNumber": {
+              "$ref": "#/components/schemas/Code"
+            },
+            "receivedDate": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Date"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "initialQty": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "shipped": {
+              "type": "integer"
+            },
+            "remaining": {
+              "oneOf": [
+                {
+                  "type": "integer"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "orders": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "orderNumber",
+                  "shipDate",
+                  "quantity"
+                ],
+                "properties": {
+                  "orderNumber": {
+                    "type": "string"
+                  },
+                  "shipDate": {
+                    "$ref": "#/components/schemas/Date"
+                  },
+                  "quantity": {
+                    "type": "integer"
+                  }
+                }
+              }
+            },
+            "allocatedTo": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "orderNumber",
+                  "orderStatus",
+                  "quantity"
+                ],
+                "properties": {
+                  "orderNumber": {
+                    "type": "string"
+                  },
+                  "orderStatus": {
+                    "type": "string"
+                  },
+                  "quantity": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "a lot",
+          "params": [
+            {
+              "name": "skuCode",
+              "value": "17612"
+            },
+            {
+              "name": "lotNumber",
+              "value": "250300"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "skuCode": "17612",
+              "lotNumber": "250300",
+              "receivedDate": "2025-01-10",
+              "initialQty": 1000,
+              "shipped": 0,
+              "remaining": 970,
+              "orders": [],
+              "allocatedTo": []
             }
           }
         }
@@ -2380,6 +3188,7 @@ enum OpenRPCDocument {
               "lots_unreceived",
               "suspicious_dates",
               "shipped_totals",
+              "ledger_totals",
               "indexes",
               "schema_version",
               "quarantine"

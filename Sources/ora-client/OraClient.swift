@@ -12,7 +12,8 @@ struct OraClient: ParsableCommand {
         abstract: "Talk to ora-server: record and reconcile shipments, check health, list data.",
         version: "0.1.0",
         subcommands: [ParseSku.self, Record.self, Reconcile.self, Validate.self, Status.self, Skus.self, Lots.self,
-                      UpsertSku.self, UpsertLot.self, Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])
+                      UpsertSku.self, UpsertLot.self, Adjust.self, Count.self, LedgerCommand.self, Trace.self,
+                      Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])
 
     static func main() {
         do {

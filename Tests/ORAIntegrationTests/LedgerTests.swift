@@ -129,4 +129,30 @@ import Testing
         #expect(try after.call("inventoryLedger", ["skuCode": "17612"]) == before)
         #expect(try after.call("validate")["ok"] == true)
     }
+
+    /// ora-client adjust, count, ledger, trace and report lots, as a person runs them.
+    @Test func clientCommands() throws {
+        let server = try TestServer()
+        let c = try server.connect()
+        try seedMasterData(c)
+        _ = try c.call("upsertLot", ["skuCode": "17612", "lotNumber": "250400", "receivedDate": .string(day(-30)), "initialQty": 500])
+        _ = try c.call("recordShipment", shipment("L1", day(-20), [("17612 - 250400", 30)]))
+        let client = productsDirectory.appendingPathComponent("ora-client").path
+        let address = ["--connect", "127.0.0.1:\(server.port)"]
+        let (s1, adjust, _) = try runCommand(client, ["adjust", "--sku", "17612", "--lot", "250400", "--quantity=-7", "--reason", "damage",
+                                                      "--date", day(-15), "--note", "forklift"] + address)
+        #expect(s1 == 0 && adjust.contains("17612 - 250400 -7 (damage); remaining 463"))
+        let (s2, count, _) = try runCommand(client, ["count", "--sku", "17612", "--lot", "250400", "--counted", "435"] + address)
+        #expect(s2 == 0 && count.contains("expected 463, counted 435; count entry") && count.contains("of -28"))
+        let (s3, ledger, _) = try runCommand(client, ["ledger", "--sku", "17612", "--lot", "250400"] + address)
+        let lines = ledger.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(s3 == 0 && lines.contains { $0.hasPrefix("\(day(-15)) adjustment damage -7") && $0.hasSuffix("forklift 463") })
+        #expect(lines.contains { $0.hasPrefix("closing") && $0.hasSuffix("435") })
+        let (s4, trace, _) = try runCommand(client, ["trace", "--sku", "17612", "--lot", "250400"] + address)
+        #expect(s4 == 0 && trace.contains("shipped 30, remaining 435") && trace.contains("L1"))
+        let (s5, lots, _) = try runCommand(client, ["report", "lots", "--sku", "17612", "--csv"] + address)
+        #expect(s5 == 0 && lots.contains("17612,250400,\(day(-30)),500,0,-35,30,435,active"))
+        let (s6, _, err) = try runCommand(client, ["adjust", "--sku", "17612", "--lot", "777", "--quantity", "1", "--reason", "return"] + address)
+        #expect(s6 == 1 && err.contains("/lotNumber"))
+    }
 }

@@ -49,12 +49,19 @@ import ORADomain
                 INSERT INTO shipped_items (order_id, order_number, ship_date, sku_id, shipstation_sku_raw, quantity, created_at, updated_at)
                   VALUES (1, 'A', '2026-11-20', 1, '17612', 4, '\(now)', '\(now)');
                 INSERT INTO audit_log (audit_id, at, order_number, action, items) VALUES (7, '\(now)', 'A', 'created', '[]');
+                INSERT INTO inventory_transactions (id, date, sku_id, quantity, transaction_type, notes) VALUES (3, '1/2/2025', 1, 28, 'Adjust', 'found');
                 """)
         }
         let store = try Store.openWriter(path: path)
         #expect(try Schema.inspect(store.db) == .ora(version: Schema.currentVersion))
         #expect(try store.db.scalarInt("PRAGMA page_size") == 4096)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 0)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'shipped_items'") == 0)
+        // v6: the Python era's transaction is a legacy ledger entry, as it was, moving no balance.
+        let legacy = try store.db.one("SELECT entry_id, kind, quantity, date, legacy_type, note FROM inventory_transactions") {
+            "\($0.int(0)) \($0.text(1)) \($0.int(2)) \($0.text(3)) \($0.text(4)) \($0.text(5))"
+        }
+        #expect(legacy == "3 legacy 28 1/2/2025 Adjust found")
+        #expect(try store.db.scalarInt("SELECT count(*) FROM ledger_totals") == 0)
         #expect(try store.db.scalarInt("SELECT audit_id FROM audit_log WHERE order_number = 'A'") == 7)
         #expect(try store.db.scalarInt("SELECT units FROM shipped_totals WHERE sku_id = 1 AND lot_key = 0") == 4)
         #expect { try store.db.run("INSERT INTO audit_log (at, order_number, action) VALUES ('\(now)', 'A', 'deleted')") } throws: { _ in true }

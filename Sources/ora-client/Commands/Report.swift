@@ -63,16 +63,20 @@ struct Report: ParsableCommand {
                 for s in r["skus"]?.arrayValue ?? [] {
                     for lot in s["lots"]?.arrayValue ?? [] {
                         rows.append([Output.text(s["skuCode"]), Output.text(lot["lotNumber"]), Output.text(lot["receivedDate"]), Output.text(lot["initialQty"]),
-                                     Output.text(lot["manualAdjustment"]), Output.text(lot["shipped"]), Output.text(lot["remaining"]), Output.text(lot["status"])])
+                                     Output.text(lot["manualAdjustment"]), Output.text(lot["adjustments"]), Output.text(lot["shipped"]),
+                                     Output.text(lot["remaining"]), Output.text(lot["status"])])
                     }
-                    if !csv { rows.append([Output.text(s["skuCode"]), "", "", "", "", "", Output.text(s["remaining"]), "SKU total"]) }
+                    if s["adjustedWithoutLot"]?.int64Value ?? 0 != 0 || s["shippedWithoutLot"]?.int64Value ?? 0 != 0 {
+                        rows.append([Output.text(s["skuCode"]), "(no lot)", "", "", "", Output.text(s["adjustedWithoutLot"]), Output.text(s["shippedWithoutLot"]), "", ""])
+                    }
+                    if !csv { rows.append([Output.text(s["skuCode"]), "", "", "", "", "", "", Output.text(s["remaining"]), "SKU total"]) }
                     if s["belowReorderPoint"] == true {
                         alerts.append("REORDER \(Output.text(s["skuCode"])) \(Output.text(s["productName"])): \(Output.text(s["remaining"])) left, reorder point \(Output.text(s["reorderPoint"]))")
                     }
                 }
-                let headers = ["SKU", "LOT", "RECEIVED", "INITIAL", "ADJUST", "SHIPPED", "REMAINING", "STATUS"]
+                let headers = ["SKU", "LOT", "RECEIVED", "INITIAL", "ADJUST", "LEDGER", "SHIPPED", "REMAINING", "STATUS"]
                 if csv { print(Report.csv(headers, rows), terminator: ""); return }
-                print(Output.table(headers, rows, numeric: [3, 4, 5, 6]))
+                print(Output.table(headers, rows, numeric: [3, 4, 5, 6, 7]))
                 for a in alerts { print(Output.paint(a, .red)) }
             }
         }

@@ -19,6 +19,9 @@ DEFAULT_ADDRESS = "127.0.0.1:7420"
 IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
+    "inventoryLedger", "lotTrace",
+    # A count states what the shelf holds: sent again, it finds them agreeing and writes nothing.
+    "countInventory",
 })
 
 
@@ -232,3 +235,36 @@ class Client:
 
     def order_history(self, order_number):
         return self.call("orderHistory", {"orderNumber": order_number})["events"]
+
+    def _optional(self, **pairs):
+        return {key: value for key, value in pairs.items() if value is not None}
+
+    def lot_inventory(self, sku_code=None, include_inactive=False):
+        """Per SKU, its lots oldest first with what is left (ledger entries included)."""
+        return self.call("lotInventory", self._optional(skuCode=sku_code, includeInactive=include_inactive or None))["skus"]
+
+    def weekly_shipped(self, week_start=None, weeks=None):
+        return self.call("weeklyShipped", self._optional(weekStart=week_start, weeks=weeks))["weeks"]
+
+    def adjust_inventory(self, sku_code, quantity, reason, lot_number=None, date=None, note=None, source=None):
+        """One ledger entry: reason is receipt, return, damage, count or correction; returns
+        {entryId, skuCode, lotNumber, quantity, remaining}."""
+        params = {"skuCode": sku_code, "quantity": quantity, "reason": reason}
+        params.update(self._optional(lotNumber=lot_number, date=date, note=note, source=source))
+        return self.call("adjustInventory", params)
+
+    def count_inventory(self, sku_code, lot_number, counted, date=None, note=None, source=None):
+        """A physical count of a lot; returns {expected, counted, adjustment, entryId} (entryId None when they agree)."""
+        params = {"skuCode": sku_code, "lotNumber": lot_number, "counted": counted}
+        params.update(self._optional(date=date, note=note, source=source))
+        return self.call("countInventory", params)
+
+    def inventory_ledger(self, sku_code, lot_number=None, date_from=None, date_to=None):
+        """{skuCode, lotNumber, opening, entries: [{date, kind, quantity, reason, note, entryId, balance}], closing}."""
+        params = {"skuCode": sku_code}
+        params.update(self._optional(lotNumber=lot_number, **{"from": date_from, "to": date_to}))
+        return self.call("inventoryLedger", params)
+
+    def lot_trace(self, sku_code, lot_number):
+        """Who got a lot: {receivedDate, initialQty, shipped, remaining, orders, allocatedTo}."""
+        return self.call("lotTrace", {"skuCode": sku_code, "lotNumber": lot_number})
