@@ -72,6 +72,12 @@ import ORAProtocol
         #expect(health["checks"]?.arrayValue?.filter { $0["status"] == "error" } == [])
         #expect(try c.call("orderHistory", ["orderNumber": "100000"])["events"]?.arrayValue?.first?["action"] == "migrated")
         #expect(try c.call("shippedItems", ["orderNumber": "100000"])["items"]?.arrayValue?.allSatisfy { $0["shipDate"] == "2025-09-01" } == true)
+        // The Python era's inventory transactions are legacy ledger lines: history that moves nothing.
+        let ledger = try c.call("inventoryLedger", ["skuCode": "17904"])
+        let legacy = ledger["entries"]?.arrayValue?.filter { $0["kind"] == "legacy" } ?? []
+        #expect(legacy.count == 1 && legacy.first?["quantity"] == -3 && legacy.first?["reason"] == "adjustment" && legacy.first?["note"] == "count")
+        let inventory = try c.call("lotInventory", ["skuCode": "17904"])
+        #expect(ledger["closing"] == inventory["skus"]?.arrayValue?.first?["remaining"])
 
         // While a server owns the file, migrate refuses.
         let (locked, _, lockErr) = try migrate(path)
