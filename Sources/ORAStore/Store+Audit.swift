@@ -1,4 +1,5 @@
-// The audit trail of shipped data, and orderHistory which reads it back with the quarantine.
+// The audit trail of shipped data, and orderHistory which reads it back with the quarantine and
+// the inbox's events.
 
 import ORAProtocol
 
@@ -55,17 +56,21 @@ extension Store {
                 "reason": .string(r.text(2)), "message": .string(r.text(3)),
             ])
         }
-        // Both lists are in time order, and the writer's EventClock never gives two requests the
-        // same time: merge them by time.
-        var events: [JSON] = []
-        var i = 0, j = 0
-        while i < changes.count || j < refusals.count {
-            if j == refusals.count || (i < changes.count && changes[i].at <= refusals[j].at) {
-                events.append(changes[i].json); i += 1
-            } else {
-                events.append(refusals[j].json); j += 1
-            }
+        let inbox = try db.query("""
+            SELECT at, event_id, action, source, detail FROM inbox_events WHERE order_number = ? ORDER BY event_id
+            """, [.text(orderNumber)]) { r -> Event in
+            let detail = parsed(r.text(4))
+            return Event(at: r.text(0), rank: r.int(1), json: [
+                "at": .string(r.text(0)), "action": .string(r.text(2)), "source": .string(r.textOrNil(3)),
+                "shipDate": nil, "previousShipDate": nil, "items": detail["items"] ?? .null, "previousItems": nil,
+                "reason": detail["reason"] ?? .null, "orderStatus": detail["orderStatus"] ?? .null,
+            ])
         }
+        // Each list is in time order, and the writer's EventClock never gives two requests the same
+        // time: sort by time, keeping one request's events in the order it wrote them.
+        let ordered = [changes, inbox, refusals].enumerated().flatMap { group, list in list.map { (group, $0) } }
+            .sorted { a, b in (a.1.at, a.0, a.1.rank) < (b.1.at, b.0, b.1.rank) }
+        let events = ordered.map(\.1.json)
         return ["orderNumber": .string(orderNumber), "events": .array(events)]
     }
 }

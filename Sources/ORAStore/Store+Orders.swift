@@ -5,6 +5,7 @@
 // (3) Nothing changes without an audit row; an unchanged order writes nothing at all.
 // (4) shipped_totals changes with every line written here, in the same savepoint: this file is the
 //     only code that writes shipped_items (validate recomputes the totals from the items).
+// (5) An inbox order of the same number is shipped by any write of it, which releases its allocation.
 
 import ORAProtocol
 import ORADomain
@@ -80,6 +81,8 @@ extension Store {
                     source: String?, action: AuditAction? = nil, now: String, rowTime: String? = nil) throws -> OrderWrite {
         let auditTime = now
         let now = rowTime ?? now
+        // An order the inbox holds ships with this write, even an unchanged one (Store+Inbox).
+        try shipInboxOrder(orderNumber, source: source, now: auditTime)
         let newAudit = lines.map(\.line.auditJSON)
         guard let existing = try loadOrder(orderNumber) else {
             try db.run("""

@@ -69,6 +69,7 @@ extension Store {
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(freshnessDays) * 86_400))), .int(freshnessDays)]),
             try totalsCheck(scan),
             try ledgerTotalsCheck(scan, recomputed: ledger),
+        ] + (try inboxChecks(scan, ledger: ledger, now: now)) + [
             try indexesCheck(),
             try schemaVersionCheck(),
             try keysCheck("quarantine", severity: .warning, what: "refused requests kept in the quarantine", sql: """
