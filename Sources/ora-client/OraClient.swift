@@ -13,6 +13,7 @@ struct OraClient: ParsableCommand {
         version: "0.1.0",
         subcommands: [ParseSku.self, Record.self, Reconcile.self, Validate.self, Status.self, Skus.self, Lots.self,
                       UpsertSku.self, UpsertLot.self, Adjust.self, Count.self, LedgerCommand.self, Trace.self,
+                      BundleCommand.self, Bundles.self, Import.self, Allocate.self, Uploaded.self, Cancel.self, Orders.self, Purge.self, Inbox.self,
                       Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])
 
     static func main() {

@@ -205,4 +205,34 @@ import Testing
         #expect(try after.call("listOrders") == before)
         #expect(try after.call("validate")["ok"] == true)
     }
+
+    /// ora-client's inbox commands, as a person runs them.
+    @Test func clientCommands() throws {
+        let server = try TestServer()
+        let c = try server.connect()
+        try fifoFixture(c)
+        let client = productsDirectory.appendingPathComponent("ora-client").path
+        let address = ["--connect", "127.0.0.1:\(server.port)"]
+        func run(_ args: [String]) throws -> (Int32, String, String) { try runCommand(client, args + address) }
+        #expect(try run(["bundle", "--bundle", "B-DUO", "--component", "17612=2", "--component", "18000=1"]).1.contains("bundle B-DUO created (2 components)"))
+        #expect(try run(["bundles"]).1.contains("B-DUO"))
+        let (s1, one, _) = try run(["import", "--order", "C1", "--date", "2025-10-06", "--item", "B-DUO=2@1999", "--item", "17904=1"])
+        #expect(s1 == 0 && one.contains("order C1 created (pending)"))
+        let file = server.dir.path("orders.json")
+        try #"[{"orderNumber":"C2","orderDate":"2025-10-06","items":[{"sku":"17612","quantity":1}]},{"orderNumber":"C3","orderDate":"2025-10-06","items":[{"sku":"99999","quantity":1}]}]"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let (s2, many, err) = try run(["import", "--file", file])
+        #expect(s2 == 1 && many.contains("order C2 created") && err.contains("order C3: error -32001"))
+        let (s3, allocation, _) = try run(["allocate", "--order", "C1"])
+        #expect(s3 == 0 && allocation.contains("17612 - 1002") && allocation.contains("18000"))
+        #expect(try run(["uploaded", "--order", "C1", "--shipstation-id", "555"]).1.contains("order C1 uploaded"))
+        #expect(try run(["cancel", "--order", "C2", "--reason", "duplicate"]).1.contains("order C2 cancelled"))
+        let (_, orders, _) = try run(["orders", "--status", "uploaded"])
+        #expect(orders.contains("C1") && !orders.contains("C2"))
+        let (_, inbox, _) = try run(["inbox"])
+        #expect(inbox.contains("orders: 0 pending, 1 uploaded, 0 shipped, 1 cancelled"))
+        let (_, dry, _) = try run(["purge", "--before", "2025-10-07"])
+        #expect(dry.contains("would purge 1 orders: C2") && dry.contains("dry run"))
+        #expect(try run(["purge", "--before", "2025-10-07", "--apply"]).1.contains("purged 1 orders: C2"))
+    }
 }

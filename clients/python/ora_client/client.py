@@ -19,7 +19,8 @@ DEFAULT_ADDRESS = "127.0.0.1:7420"
 IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
-    "inventoryLedger", "lotTrace",
+    "inventoryLedger", "lotTrace", "listBundles", "listOrders", "inboxSummary", "upsertBundle", "importOrder",
+    "allocateOrder", "markUploaded", "cancelOrder", "purgeOrders",
     # A count states what the shelf holds: sent again, it finds them agreeing and writes nothing.
     "countInventory",
 })
@@ -268,3 +269,48 @@ class Client:
     def lot_trace(self, sku_code, lot_number):
         """Who got a lot: {receivedDate, initialQty, shipped, remaining, orders, allocatedTo}."""
         return self.call("lotTrace", {"skuCode": sku_code, "lotNumber": lot_number})
+
+    # The orders inbox (INBOUND.md).
+
+    def upsert_bundle(self, bundle_sku, components, name=None):
+        """components: [(sku_code, quantity)] or [{"skuCode", "quantity"}]; returns {bundleSku, created}."""
+        parts = [c if isinstance(c, dict) else {"skuCode": c[0], "quantity": c[1]} for c in components]
+        return self.call("upsertBundle", {"bundleSku": bundle_sku, "components": parts, **self._optional(name=name)})
+
+    def list_bundles(self):
+        return self.call("listBundles")["bundles"]
+
+    def import_order(self, order_number, order_date, items, source=None):
+        """items: [{"sku", "quantity", "unitPriceCents"?}]; returns {orderNumber, status, orderStatus, items, bundles}."""
+        return self.call("importOrder", {"orderNumber": order_number, "orderDate": order_date, "items": items,
+                                         **self._optional(source=source)})
+
+    def allocate_order(self, order_number):
+        """{orderNumber, items: [{sku, skuCode, lotNumber, quantity}]}: `sku` is the text to send to ShipStation."""
+        return self.call("allocateOrder", {"orderNumber": order_number})
+
+    def mark_uploaded(self, order_number, shipstation_order_id):
+        return self.call("markUploaded", {"orderNumber": order_number, "shipstationOrderId": shipstation_order_id})
+
+    def cancel_order(self, order_number, reason=None):
+        return self.call("cancelOrder", {"orderNumber": order_number, **self._optional(reason=reason)})
+
+    def list_orders(self, status=None, date_from=None, date_to=None, order_number=None, limit=None, cursor=None):
+        params = self._optional(status=status, orderNumber=order_number, limit=limit, cursor=cursor, **{"from": date_from, "to": date_to})
+        return self.call("listOrders", params)
+
+    def iter_orders(self, **filters):
+        """Every inbox order matching the filters, following the cursor page by page."""
+        cursor = None
+        while True:
+            page = self.list_orders(cursor=cursor, **filters)
+            yield from page["orders"]
+            cursor = page["nextCursor"]
+            if cursor is None:
+                return
+
+    def purge_orders(self, before, apply=False):
+        return self.call("purgeOrders", {"before": before, "apply": apply})
+
+    def inbox_summary(self):
+        return self.call("inboxSummary")
