@@ -1479,7 +1479,7 @@ enum OpenRPCDocument {
             "name": "result",
             "value": {
               "version": "0.1.0",
-              "schemaVersion": 5,
+              "schemaVersion": 7,
               "database": "./ora.db",
               "uptimeSeconds": 42,
               "connections": 1,
@@ -2633,6 +2633,1516 @@ enum OpenRPCDocument {
       ]
     },
     {
+      "name": "upsertBundle",
+      "summary": "Create or change a bundle: a code sold as one line that ships as several SKUs.",
+      "description": "bundleSku is trimmed, at most 64 characters, and must not be a SKU code or parse as a SKU (-32602 at /bundleSku). Every component's SKU must exist (-32001); a SKU named twice is -32602. Changing a bundle changes future imports only.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "bundleSku",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64
+          },
+          "required": true
+        },
+        {
+          "name": "name",
+          "schema": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "required": false
+        },
+        {
+          "name": "components",
+          "schema": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "skuCode",
+                "quantity"
+              ],
+              "properties": {
+                "skuCode": {
+                  "$ref": "#/components/schemas/Code"
+                },
+                "quantity": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 10000
+                }
+              }
+            }
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "upserted",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "bundleSku",
+            "created"
+          ],
+          "properties": {
+            "bundleSku": {
+              "type": "string"
+            },
+            "created": {
+              "type": "boolean"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "gift box",
+          "params": [
+            {
+              "name": "bundleSku",
+              "value": "B-GIFT"
+            },
+            {
+              "name": "name",
+              "value": "Gift box"
+            },
+            {
+              "name": "components",
+              "value": [
+                {
+                  "skuCode": "17612",
+                  "quantity": 2
+                },
+                {
+                  "skuCode": "18795",
+                  "quantity": 1
+                }
+              ]
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "bundleSku": "B-GIFT",
+              "created": true
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "listBundles",
+      "summary": "Every bundle with its components.",
+      "description": "",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "bundles",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "bundles"
+          ],
+          "properties": {
+            "bundles": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "bundleSku",
+                  "name",
+                  "components"
+                ],
+                "properties": {
+                  "bundleSku": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "components": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "skuCode",
+                        "quantity"
+                      ],
+                      "properties": {
+                        "skuCode": {
+                          "$ref": "#/components/schemas/Code"
+                        },
+                        "quantity": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 10000
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "all",
+          "params": [],
+          "result": {
+            "name": "result",
+            "value": {
+              "bundles": [
+                {
+                  "bundleSku": "B-GIFT",
+                  "name": "Gift box",
+                  "components": [
+                    {
+                      "skuCode": "17612",
+                      "quantity": 2
+                    },
+                    {
+                      "skuCode": "18795",
+                      "quantity": 1
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "importOrder",
+      "summary": "Put an order into the inbox: created pending, unchanged, or updated while still pending.",
+      "description": "An item's sku is first a bundle code (trimmed, exact), expanded into its components times the line's quantity (kept whole in bundles with its price); otherwise a SKU as parseSku reads it, with its lot when named (an unknown lot of a known SKU is created). Lines of the same SKU and lot are added together. Unparseable (-32002) or unknown (-32001) SKUs refuse and quarantine the order. A pending order sent again is unchanged with the same content (the date and lines as sent, before bundle expansion; spelling, prices and source do not count), else replaced and its allocation dropped; an order past pending is unchanged or -32020.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "orderNumber",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "required": true
+        },
+        {
+          "name": "orderDate",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": true
+        },
+        {
+          "name": "items",
+          "schema": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "sku",
+                "quantity"
+              ],
+              "properties": {
+                "sku": {
+                  "type": "string",
+                  "maxLength": 200
+                },
+                "quantity": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000000
+                },
+                "unitPriceCents": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              }
+            }
+          },
+          "required": true
+        },
+        {
+          "name": "source",
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "imported",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orderNumber",
+            "status",
+            "orderStatus",
+            "items",
+            "bundles"
+          ],
+          "properties": {
+            "orderNumber": {
+              "type": "string"
+            },
+            "status": {
+              "enum": [
+                "created",
+                "updated",
+                "unchanged"
+              ]
+            },
+            "orderStatus": {
+              "enum": [
+                "pending",
+                "uploaded",
+                "shipped",
+                "cancelled"
+              ]
+            },
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "skuCode",
+                  "lotNumber",
+                  "quantity",
+                  "unitPriceCents",
+                  "bundleSku"
+                ],
+                "properties": {
+                  "skuCode": {
+                    "$ref": "#/components/schemas/Code"
+                  },
+                  "lotNumber": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Code"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "quantity": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "unitPriceCents": {
+                    "oneOf": [
+                      {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "bundleSku": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "bundles": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "bundleSku",
+                  "quantity",
+                  "unitPriceCents"
+                ],
+                "properties": {
+                  "bundleSku": {
+                    "type": "string"
+                  },
+                  "quantity": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "unitPriceCents": {
+                    "oneOf": [
+                      {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32001,
+          "message": "Unknown SKU; data.skus lists them (recordShipment: quarantined)",
+          "data": {
+            "reason": "unknown_sku",
+            "skus": [
+              "99999"
+            ]
+          }
+        },
+        {
+          "code": -32002,
+          "message": "Unparseable SKU text; data.items lists {index, sku, error}; quarantined",
+          "data": {
+            "reason": "invalid_sku"
+          }
+        },
+        {
+          "code": -32020,
+          "message": "importOrder would change an order that is no longer pending; data.status says what it is",
+          "data": {
+            "reason": "order_locked",
+            "status": "uploaded"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "an order with a bundle",
+          "params": [
+            {
+              "name": "orderNumber",
+              "value": "300001"
+            },
+            {
+              "name": "orderDate",
+              "value": "2025-10-06"
+            },
+            {
+              "name": "items",
+              "value": [
+                {
+                  "sku": "17612",
+                  "quantity": 2,
+                  "unitPriceCents": 1250
+                },
+                {
+                  "sku": "17904",
+                  "quantity": 1
+                }
+              ]
+            },
+            {
+              "name": "source",
+              "value": "xml_import"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "orderNumber": "300001",
+              "status": "created",
+              "orderStatus": "pending",
+              "items": [
+                {
+                  "skuCode": "17612",
+                  "lotNumber": null,
+                  "quantity": 2,
+                  "unitPriceCents": 1250,
+                  "bundleSku": null
+                },
+                {
+                  "skuCode": "17904",
+                  "lotNumber": null,
+                  "quantity": 1,
+                  "unitPriceCents": null,
+                  "bundleSku": null
+                }
+              ],
+              "bundles": []
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "allocateOrder",
+      "summary": "Give each line of an inbox order a lot, FIFO, and keep it (the same answer when called again).",
+      "description": "A SKU without lots is not lot-tracked (its lines ship without a lot, never short). A line naming its lot keeps it if the lot has the units available. Otherwise active lots with a known initialQty, oldest receivedDate first (lots without a date last, then lowest id), each give at most what they have available (initialQty + manualAdjustment + ledger entries - shipped - allocated to other pending/uploaded orders); a line may split. If the lots cannot cover every line: -32021 and nothing is allocated. Allowed for pending and uploaded orders.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "orderNumber",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "allocation",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orderNumber",
+            "items"
+          ],
+          "properties": {
+            "orderNumber": {
+              "type": "string"
+            },
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "sku",
+                  "skuCode",
+                  "lotNumber",
+                  "quantity"
+                ],
+                "properties": {
+                  "sku": {
+                    "type": "string"
+                  },
+                  "skuCode": {
+                    "$ref": "#/components/schemas/Code"
+                  },
+                  "lotNumber": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/Code"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "quantity": {
+                    "type": "integer",
+                    "minimum": 1
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32021,
+          "message": "Lots cannot cover the order's lines; data.short lists {skuCode, wanted, available}; nothing allocated",
+          "data": {
+            "reason": "insufficient_stock",
+            "short": [
+              {
+                "skuCode": "17612",
+                "wanted": 8,
+                "available": 7
+              }
+            ]
+          }
+        },
+        {
+          "code": -32022,
+          "message": "A status change the inbox life cycle does not allow; data.status is the current one",
+          "data": {
+            "reason": "invalid_transition",
+            "status": "shipped"
+          }
+        },
+        {
+          "code": -32023,
+          "message": "The inbox holds no such order",
+          "data": {
+            "reason": "unknown_order",
+            "orderNumber": "300001"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "FIFO",
+          "params": [
+            {
+              "name": "orderNumber",
+              "value": "300001"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "orderNumber": "300001",
+              "items": [
+                {
+                  "sku": "17612 - 250300",
+                  "skuCode": "17612",
+                  "lotNumber": "250300",
+                  "quantity": 2
+                },
+                {
+                  "sku": "17904",
+                  "skuCode": "17904",
+                  "lotNumber": null,
+                  "quantity": 1
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "markUploaded",
+      "summary": "Mark an inbox order uploaded to ShipStation, allocating it first when not yet allocated.",
+      "description": "The same shipstationOrderId again is harmless; another id for an uploaded order is -32022. shipstationOrderId may be a string or an integer (ShipStation's orderId); it is kept as a string.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "orderNumber",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "required": true
+        },
+        {
+          "name": "shipstationOrderId",
+          "schema": {
+            "oneOf": [
+              {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100
+              },
+              {
+                "type": "integer"
+              }
+            ]
+          },
+          "required": true
+        }
+      ],
+      "result": {
+        "name": "uploaded",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orderNumber",
+            "orderStatus"
+          ],
+          "properties": {
+            "orderNumber": {
+              "type": "string"
+            },
+            "orderStatus": {
+              "const": "uploaded"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32021,
+          "message": "Lots cannot cover the order's lines; data.short lists {skuCode, wanted, available}; nothing allocated",
+          "data": {
+            "reason": "insufficient_stock",
+            "short": [
+              {
+                "skuCode": "17612",
+                "wanted": 8,
+                "available": 7
+              }
+            ]
+          }
+        },
+        {
+          "code": -32022,
+          "message": "A status change the inbox life cycle does not allow; data.status is the current one",
+          "data": {
+            "reason": "invalid_transition",
+            "status": "shipped"
+          }
+        },
+        {
+          "code": -32023,
+          "message": "The inbox holds no such order",
+          "data": {
+            "reason": "unknown_order",
+            "orderNumber": "300001"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "uploaded",
+          "params": [
+            {
+              "name": "orderNumber",
+              "value": "300001"
+            },
+            {
+              "name": "shipstationOrderId",
+              "value": 987654321
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "orderNumber": "300001",
+              "orderStatus": "uploaded"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "cancelOrder",
+      "summary": "Cancel an inbox order and release its allocation.",
+      "description": "From pending or uploaded; cancelled again is harmless; shipped is -32022.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "orderNumber",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "required": true
+        },
+        {
+          "name": "reason",
+          "schema": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "cancelled",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orderNumber",
+            "orderStatus"
+          ],
+          "properties": {
+            "orderNumber": {
+              "type": "string"
+            },
+            "orderStatus": {
+              "const": "cancelled"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        },
+        {
+          "code": -32022,
+          "message": "A status change the inbox life cycle does not allow; data.status is the current one",
+          "data": {
+            "reason": "invalid_transition",
+            "status": "shipped"
+          }
+        },
+        {
+          "code": -32023,
+          "message": "The inbox holds no such order",
+          "data": {
+            "reason": "unknown_order",
+            "orderNumber": "300001"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "cancelled",
+          "params": [
+            {
+              "name": "orderNumber",
+              "value": "300001"
+            },
+            {
+              "name": "reason",
+              "value": "customer changed their mind"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "orderNumber": "300001",
+              "orderStatus": "cancelled"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "listOrders",
+      "summary": "Inbox orders with their lines, oldest first, paged.",
+      "description": "Once an order is allocated its items are the allocation's lines (a line split over two lots is two items); before that, the lines as imported. from/to filter orderDate; limit defaults to 1,000 (at most 10,000); nextCursor is null on the last page.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "status",
+          "schema": {
+            "enum": [
+              "pending",
+              "uploaded",
+              "shipped",
+              "cancelled"
+            ]
+          },
+          "required": false
+        },
+        {
+          "name": "from",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        },
+        {
+          "name": "to",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": false
+        },
+        {
+          "name": "orderNumber",
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "required": false
+        },
+        {
+          "name": "limit",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 10000
+          },
+          "required": false
+        },
+        {
+          "name": "cursor",
+          "schema": {
+            "type": "string"
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "orders",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orders",
+            "nextCursor"
+          ],
+          "properties": {
+            "orders": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "orderNumber",
+                  "orderDate",
+                  "orderStatus",
+                  "shipstationOrderId",
+                  "source",
+                  "items",
+                  "bundles"
+                ],
+                "properties": {
+                  "orderNumber": {
+                    "type": "string"
+                  },
+                  "orderDate": {
+                    "$ref": "#/components/schemas/Date"
+                  },
+                  "orderStatus": {
+                    "enum": [
+                      "pending",
+                      "uploaded",
+                      "shipped",
+                      "cancelled"
+                    ]
+                  },
+                  "shipstationOrderId": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "source": {
+                    "oneOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      }
+                    ]
+                  },
+                  "items": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "sku",
+                        "skuCode",
+                        "lotNumber",
+                        "quantity",
+                        "unitPriceCents",
+                        "bundleSku"
+                      ],
+                      "properties": {
+                        "sku": {
+                          "type": "string"
+                        },
+                        "skuCode": {
+                          "$ref": "#/components/schemas/Code"
+                        },
+                        "lotNumber": {
+                          "oneOf": [
+                            {
+                              "$ref": "#/components/schemas/Code"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "quantity": {
+                          "type": "integer",
+                          "minimum": 1
+                        },
+                        "unitPriceCents": {
+                          "oneOf": [
+                            {
+                              "type": "integer",
+                              "minimum": 0
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "bundleSku": {
+                          "oneOf": [
+                            {
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        }
+                      }
+                    }
+                  },
+                  "bundles": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": [
+                        "bundleSku",
+                        "quantity",
+                        "unitPriceCents"
+                      ],
+                      "properties": {
+                        "bundleSku": {
+                          "type": "string"
+                        },
+                        "quantity": {
+                          "type": "integer",
+                          "minimum": 1
+                        },
+                        "unitPriceCents": {
+                          "oneOf": [
+                            {
+                              "type": "integer",
+                              "minimum": 0
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "nextCursor": {
+              "oneOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "cancelled ones",
+          "params": [
+            {
+              "name": "status",
+              "value": "cancelled"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "orders": [
+                {
+                  "orderNumber": "300001",
+                  "orderDate": "2025-10-06",
+                  "orderStatus": "cancelled",
+                  "shipstationOrderId": "987654321",
+                  "source": "xml_import",
+                  "items": [
+                    {
+                      "sku": "17612 - 250300",
+                      "skuCode": "17612",
+                      "lotNumber": "250300",
+                      "quantity": 2,
+                      "unitPriceCents": 1250,
+                      "bundleSku": null
+                    }
+                  ],
+                  "bundles": []
+                }
+              ],
+              "nextCursor": null
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "purgeOrders",
+      "summary": "Delete shipped and cancelled inbox orders dated before a day (a dry run unless apply).",
+      "description": "Never pending or uploaded orders; shipped items are never touched. Each deletion is kept in the order's history (purged).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "before",
+          "schema": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "required": true
+        },
+        {
+          "name": "apply",
+          "schema": {
+            "type": "boolean"
+          },
+          "required": false
+        }
+      ],
+      "result": {
+        "name": "purge",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "count",
+            "orderNumbers",
+            "applied"
+          ],
+          "properties": {
+            "count": {
+              "type": "integer"
+            },
+            "orderNumbers": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "applied": {
+              "type": "boolean"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        },
+        {
+          "code": -32011,
+          "message": "Write queue full; nothing was written, retry later",
+          "data": {
+            "reason": "overloaded"
+          }
+        },
+        {
+          "code": -32012,
+          "message": "Server stopping; nothing was written",
+          "data": {
+            "reason": "shutting_down"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "The disk failed to sync the WAL: this write may or may not be on disk; the server stops (exit 74) and recovers it on restart",
+          "data": {
+            "reason": "sync_failed",
+            "written": "unknown"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "dry run",
+          "params": [
+            {
+              "name": "before",
+              "value": "2025-09-01"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "count": 0,
+              "orderNumbers": [],
+              "applied": false
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "inboxSummary",
+      "summary": "What is still to ship: orders per status, and per SKU the units ordered, allocated, on hand and available.",
+      "description": "skus lists every SKU by skuCode, zeros included. allocatedUnits counts units allocated to lots by pending/uploaded orders; onHand is the SKU's remaining in lotInventory; available = onHand - allocatedUnits (unallocated lines, and lines of SKUs without lots, reserve nothing).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "summary",
+        "schema": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "orders",
+            "skus"
+          ],
+          "properties": {
+            "orders": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "pending",
+                "uploaded",
+                "shipped",
+                "cancelled"
+              ],
+              "properties": {
+                "pending": {
+                  "type": "integer"
+                },
+                "uploaded": {
+                  "type": "integer"
+                },
+                "shipped": {
+                  "type": "integer"
+                },
+                "cancelled": {
+                  "type": "integer"
+                }
+              }
+            },
+            "skus": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "skuCode",
+                  "pendingUnits",
+                  "uploadedUnits",
+                  "allocatedUnits",
+                  "onHand",
+                  "available"
+                ],
+                "properties": {
+                  "skuCode": {
+                    "$ref": "#/components/schemas/Code"
+                  },
+                  "pendingUnits": {
+                    "type": "integer"
+                  },
+                  "uploadedUnits": {
+                    "type": "integer"
+                  },
+                  "allocatedUnits": {
+                    "type": "integer"
+                  },
+                  "onHand": {
+                    "type": "integer"
+                  },
+                  "available": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "Invalid params; data.field is the JSON pointer of the first bad field",
+          "data": {
+            "reason": "invalid_params",
+            "field": "/items/0/quantity"
+          }
+        },
+        {
+          "code": -32603,
+          "message": "Internal error; nothing was written",
+          "data": {
+            "reason": "internal_error"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "summary",
+          "params": [],
+          "result": {
+            "name": "result",
+            "value": {
+              "orders": {
+                "pending": 1,
+                "uploaded": 0,
+                "shipped": 0,
+                "cancelled": 0
+              },
+              "skus": [
+                {
+                  "skuCode": "17612",
+                  "pendingUnits": 2,
+                  "uploadedUnits": 0,
+                  "allocatedUnits": 2,
+                  "onHand": 970,
+                  "available": 968
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "backup",
       "summary": "An online, verified copy of the database; writes keep flowing while it runs. Never overwrites.",
       "params": [
@@ -3189,6 +4699,10 @@ enum OpenRPCDocument {
               "suspicious_dates",
               "shipped_totals",
               "ledger_totals",
+              "allocated_totals",
+              "allocation_exceeds_stock",
+              "inbox_raw_mismatch",
+              "stuck_uploaded",
               "indexes",
               "schema_version",
               "quarantine"
@@ -3307,7 +4821,13 @@ enum OpenRPCDocument {
               "removed",
               "reconciled",
               "migrated",
-              "refused"
+              "refused",
+              "imported",
+              "allocated",
+              "uploaded",
+              "cancelled",
+              "shipped",
+              "purged"
             ]
           },
           "source": {
@@ -3378,8 +4898,24 @@ enum OpenRPCDocument {
           },
           "message": {
             "type": "string"
+          },
+          "orderStatus": {
+            "oneOf": [
+              {
+                "enum": [
+                  "pending",
+                  "uploaded",
+                  "shipped",
+                  "cancelled"
+                ]
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
-        }
+        },
+        "description": "A change to an order: shipment events (created ... migrated), refusals (refused, with reason), and inbox events (imported, updated, allocated, uploaded, cancelled, shipped, purged, with orderStatus)."
       },
       "OrderLineRef": {
         "type": "object",
@@ -3502,6 +5038,44 @@ enum OpenRPCDocument {
         "message": "Server stopping; nothing was written",
         "data": {
           "reason": "shutting_down"
+        }
+      },
+      "OrderLocked": {
+        "code": -32020,
+        "message": "importOrder would change an order that is no longer pending; data.status says what it is",
+        "data": {
+          "reason": "order_locked",
+          "status": "uploaded"
+        }
+      },
+      "InsufficientStock": {
+        "code": -32021,
+        "message": "Lots cannot cover the order's lines; data.short lists {skuCode, wanted, available}; nothing allocated",
+        "data": {
+          "reason": "insufficient_stock",
+          "short": [
+            {
+              "skuCode": "17612",
+              "wanted": 8,
+              "available": 7
+            }
+          ]
+        }
+      },
+      "InvalidTransition": {
+        "code": -32022,
+        "message": "A status change the inbox life cycle does not allow; data.status is the current one",
+        "data": {
+          "reason": "invalid_transition",
+          "status": "shipped"
+        }
+      },
+      "UnknownOrder": {
+        "code": -32023,
+        "message": "The inbox holds no such order",
+        "data": {
+          "reason": "unknown_order",
+          "orderNumber": "300001"
         }
       }
     }

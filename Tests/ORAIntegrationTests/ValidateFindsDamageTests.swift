@@ -17,7 +17,8 @@ import ORAProtocol
         #expect(result["ok"] == true)
         let names = result["checks"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         #expect(names == ["integrity", "foreign_keys", "orphaned_items", "missing_raw_sku", "raw_sku_mismatch", "ship_date_splits",
-                          "duplicate_items", "lot_overdrawn", "lots_unreceived", "suspicious_dates", "shipped_totals", "ledger_totals", "indexes", "schema_version", "quarantine"])
+                          "duplicate_items", "lot_overdrawn", "lots_unreceived", "suspicious_dates", "shipped_totals", "ledger_totals", "allocated_totals", "allocation_exceeds_stock",
+                          "inbox_raw_mismatch", "stuck_uploaded", "indexes", "schema_version", "quarantine"])
         #expect(check(result, "integrity")?["message"] == "integrity_check: ok")
     }
 
