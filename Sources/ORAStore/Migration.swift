@@ -43,7 +43,7 @@ public struct Migration {
         self.dryRun = dryRun
     }
 
-    static let renamed = ["shipped_orders", "shipped_items", "weekly_shipped_history", "inventory_transactions"]
+    static let renamed = ["shipped_orders", "shipped_items", "weekly_shipped_history", "inventory_transactions", "orders_inbox", "order_items_inbox"]
 
     public func run() throws -> Outcome {
         let started = Date()
@@ -259,6 +259,15 @@ public struct Migration {
             carried.append(["table": .string(table), "rows": .int(count)])
         }
 
+        // The inbox, when the file has one (Migration+Inbox.swift).
+        var inbox: JSON = .null
+        if tables.contains("orders_inbox") && tables.contains("order_items_inbox") {
+            let context = InboxContext(store: store, skuIDs: skuIDs, now: now,
+                                       quarantine: { try quarantine(table: $0, row: $1, order: $2, reason: $3, message: $4) },
+                                       log: { log.append(($0, $1, $2)) })
+            inbox = try migrateInbox(context, createdLots: &createdLots)
+        }
+
         for d in normalized.duplicatesMerged { log.append(("duplicate_merged", d["orderNumber"]?.stringValue, d)) }
         for d in normalized.datesUnified { log.append(("date_unified", d["orderNumber"]?.stringValue, d)) }
         for q in quarantined { log.append(("quarantined", q["orderNumber"]?.stringValue, q)) }
@@ -283,7 +292,7 @@ public struct Migration {
             ("duplicates", .array(normalized.duplicatesMerged)), ("unifiedDates", .array(normalized.datesUnified)),
             ("quarantine", .array(quarantined)), ("createdLots", .array(createdLots)),
             ("ordersCreatedFromItems", .array(createdFromItems.map(JSON.string))), ("ordersWithoutItems", .array(withoutItems.map(JSON.string))),
-            ("legacyTablesKept", .array(keptAs)), ("carriedOver", .array(carried)),
+            ("legacyTablesKept", .array(keptAs)), ("carriedOver", .array(carried)), ("inbox", inbox),
             ("notes", .array(log.filter { $0.kind.hasPrefix("lot_") && $0.kind != "lot_created" }.map(\.detail))),
         ])
     }

@@ -66,6 +66,11 @@ struct Migrate: ParsableCommand {
         lines.append("quarantined \(n("quarantined")) rows (kept whole in the quarantine table; `ora-client validate` lists them)")
         lines.append("accounting  \(an("legacyUnits")) legacy units = \(an("migratedUnits")) migrated + \(an("quarantinedUnits")) quarantined + \(an("duplicateUnitsDropped")) in duplicate rows"
                      + (a?["balanced"] == true ? "  (balanced)" : "  (NOT balanced)"))
+        if let i = r["inbox"], i != .null {
+            func v(_ key: String) -> String { i[key].map { JSONWriter.string($0) } ?? "?" }
+            lines.append("inbox       \(v("orders")) of \(v("legacyOrders")) orders; \(v("legacyUnits")) legacy units = \(v("migratedUnits")) migrated + \(v("quarantinedUnits")) quarantined + \(v("duplicateUnitsDropped")) in duplicate rows"
+                         + (i["balanced"] == true ? "  (balanced)" : "  (NOT balanced)"))
+        }
         for q in (r["quarantine"]?.arrayValue ?? []).prefix(10) {
             lines.append("  quarantined \(q["table"]?.stringValue ?? "") row \(q["row"].map { JSONWriter.string($0) } ?? "?"): \(q["message"]?.stringValue ?? "")")
         }

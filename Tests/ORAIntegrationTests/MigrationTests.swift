@@ -85,6 +85,45 @@ import ORAProtocol
     }
 
     /// On a terminal, migrate shows how far normalizing has come.
+    /// A Python-era inbox with its damage: duplicates, unreadable and unknown SKUs, an unknown
+    /// status, an unreadable date, an orphaned item. Units by hand: 33 legacy = 11 migrated + 19
+    /// quarantined + 3 in a duplicate row.
+    @Test func migratesTheInbox() throws {
+        let dir = TempDir()
+        let path = dir.path("ora.db")
+        _ = try LegacyDatabase.create(at: path, orders: 20)
+        _ = try sqlite(path, """
+            CREATE TABLE orders_inbox (id INTEGER PRIMARY KEY, order_number TEXT, order_date TEXT, status TEXT, shipstation_order_id TEXT, created_at TEXT);
+            CREATE TABLE order_items_inbox (id INTEGER PRIMARY KEY, order_id INTEGER, sku TEXT, sku_lot TEXT, quantity INTEGER, unit_price_cents INTEGER);
+            INSERT INTO orders_inbox VALUES (1, '900001', '2025-10-06', 'pending', NULL, '2025-10-06 09:00:00'),
+              (2, '900002', '2025-10-05', 'awaiting_shipment', '555', '2025-10-05 09:00:00'),
+              (3, '900003', '2025-10-04', 'on_hold', NULL, '2025-10-04 09:00:00'),
+              (4, '900004', '2025-10-03', 'shipped', '556', '2025-10-03 09:00:00'),
+              (5, '900005', 'someday', 'pending', NULL, NULL);
+            INSERT INTO order_items_inbox VALUES (1, 1, '17612', '', 3, 1250), (2, 1, '17612', NULL, 3, 1250), (3, 1, '18000', NULL, 1, NULL),
+              (4, 2, '17612', '17612 - 250300', 4, 999), (5, 2, '17612', '17612-25O300', 1, NULL),
+              (6, 3, '17904', NULL, 2, NULL), (7, 3, '55555', NULL, 7, NULL), (8, 4, '18000', '', 1, NULL),
+              (9, 5, '17612', NULL, 5, NULL), (10, 99, '17612', NULL, 6, NULL);
+            """)
+        let (status, report, err) = try migrate(path)
+        #expect(status == 0, "\(err)")
+        #expect(report?["inbox"] == ["orders": 4, "legacyOrders": 5, "legacyRows": 10, "legacyUnits": 33, "migratedUnits": 11,
+                                     "quarantinedUnits": 19, "duplicateUnitsDropped": 3, "balanced": true])
+        #expect(try sqlite(path, "SELECT count(*) FROM legacy_orders_inbox") == "5")
+        let server = try TestServer(database: path, dir: dir)
+        let c = try server.connect()
+        let orders = try c.call("listOrders")["orders"]?.arrayValue ?? []
+        #expect(orders.map { "\($0["orderNumber"]!.stringValue!) \($0["orderStatus"]!.stringValue!)" } == ["900001 pending", "900002 uploaded", "900003 uploaded", "900004 shipped"])
+        #expect(orders.first?["items"]?.arrayValue?.map { "\($0["sku"]!.stringValue!)=\($0["quantity"]!.int64Value!)" } == ["17612=3", "18000=1"])
+        #expect(orders[1]["items"]?.arrayValue?.first?["lotNumber"] == "250300" && orders[1]["shipstationOrderId"] == "555")
+        // The uploaded order's lines named their lots: allocated, and reserving them.
+        #expect(try c.call("allocateOrder", ["orderNumber": "900002"])["items"] == [["sku": "17612 - 250300", "skuCode": "17612", "lotNumber": "250300", "quantity": 4]])
+        #expect(try c.call("inboxSummary")["skus"]?.arrayValue?.first { $0["skuCode"] == "17612" }?["allocatedUnits"] == 4)
+        #expect(try c.call("orderHistory", ["orderNumber": "900003"])["events"]?.arrayValue?.first?["action"] == "migrated")
+        #expect(try c.call("validate", ["full": true])["ok"] == true)
+        #expect(try sqlite(path, "SELECT count(*) FROM migration_log WHERE kind = 'inbox_status_mapped'") == "1")
+    }
+
     @Test(.enabled("needs script(1) for a pseudo-terminal") { FileManager.default.isExecutableFile(atPath: "/usr/bin/script") })
     func progressLineOnATerminal() throws {
         let dir = TempDir()
