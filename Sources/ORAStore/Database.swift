@@ -95,6 +95,14 @@ public final class Database {
         return rows
     }
 
+    /// Rows one at a time, until `body` returns false.
+    public func scan(_ sql: String, _ args: [SQLValue] = [], _ body: (Row) throws -> Bool) throws {
+        let s = try statement(sql)
+        try s.bind(args)
+        defer { s.reset() }
+        while try s.step() { guard try body(Row(statement: s.handle)) else { return } }
+    }
+
     /// The first row, mapped, or nil.
     public func one<T>(_ sql: String, _ args: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
         let s = try statement(sql)

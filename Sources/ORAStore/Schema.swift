@@ -17,7 +17,7 @@ public enum Schema {
         "skus_code", "lots_sku_lot", "shipped_orders_number", "shipped_orders_ship_date",
         "shipped_items_ship_date", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
         "weekly_shipped_history_sku_week", "inventory_transactions_sku_lot_date",
-        "bundles_sku", "orders_inbox_number", "orders_inbox_status_date", "order_items_inbox_order", "order_items_inbox_lot",
+        "bundles_sku", "orders_inbox_number", "orders_inbox_status_date", "order_items_inbox_order", "order_items_inbox_lot", "lots_fifo",
         "inbox_events_order",
     ]
 

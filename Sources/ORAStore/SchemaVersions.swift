@@ -296,6 +296,10 @@ extension Schema {
           PRIMARY KEY (order_id, position)
         ) STRICT, WITHOUT ROWID;
 
+        -- Allocation walks a SKU's lots oldest first and stops once it has enough: in index order.
+        CREATE INDEX lots_fifo ON lots(sku_id, received_date IS NULL, received_date, lot_id)
+          WHERE status = 'active' AND initial_qty IS NOT NULL;
+
         CREATE TABLE allocated_totals (
           sku_id  INTEGER NOT NULL,
           lot_key INTEGER NOT NULL,  -- lot_id

@@ -18,12 +18,22 @@ extension Store {
         """
 
     /// The SKU's allocatable lots, FIFO: active, with a known initial quantity, oldest received
-    /// first, lots without a date last, then lowest id.
-    func fifoLots(sku: Int64) throws -> [(lot: Int64, available: Int64)] {
-        try db.query(Self.availableSQL + """
-             WHERE l.sku_id = ? AND l.status = 'active' AND l.initial_qty IS NOT NULL
-            ORDER BY l.received_date IS NULL, l.received_date, l.lot_id
-            """, [.int(sku)]) { ($0.int(0), $0.int(1)) }
+    /// first, lots without a date last, then lowest id; read only until they hold `enough` units
+    /// (a SKU with a thousand lots mostly needs its oldest one or two).
+    static let fifoSQL = availableSQL + """
+         WHERE l.sku_id = ? AND l.status = 'active' AND l.initial_qty IS NOT NULL
+        ORDER BY l.received_date IS NULL, l.received_date, l.lot_id
+        """
+
+    func fifoLots(sku: Int64, enough: Int64) throws -> [(lot: Int64, available: Int64)] {
+        var lots: [(lot: Int64, available: Int64)] = []
+        var total: Int64 = 0
+        try db.scan(Self.fifoSQL, [.int(sku)]) { r in
+            lots.append((r.int(0), r.int(1)))
+            total += max(0, r.int(1))
+            return total < enough
+        }
+        return lots
     }
 
     func available(lot: Int64) throws -> Int64 {
@@ -37,9 +47,11 @@ extension Store {
         var items = try inboxItems(order.id)
         if !order.allocated {
             var fifo: [Int64: [(lot: Int64, available: Int64)]] = [:], named: [Int64: Int64] = [:], tracked = Set<Int64>()
-            for sku in Set(items.map(\.skuID)) {
+            var wanted: [Int64: Int64] = [:]
+            for item in items { wanted[item.skuID, default: 0] += item.quantity }
+            for (sku, units) in wanted {
                 if try db.scalarInt("SELECT EXISTS (SELECT 1 FROM lots WHERE sku_id = ?)", [.int(sku)]) == 1 { tracked.insert(sku) }
-                fifo[sku] = try fifoLots(sku: sku)
+                fifo[sku] = try fifoLots(sku: sku, enough: units)
             }
             for item in items { if let lot = item.lotID { named[lot] = try available(lot: lot) } }
             let lines = items.enumerated().map { Allocation.Line(position: $0.offset, skuID: $0.element.skuID, namedLot: $0.element.lotID, quantity: $0.element.quantity) }

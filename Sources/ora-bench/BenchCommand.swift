@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Folder for the JSON results.") var out = "bench/results"
     @Option(help: "Shipped items in the validate/report database.") var bigItems = 1_000_000
     @Flag(help: "A fast smoke run (a tenth of the work; numbers are not comparable).") var quick = false
-    @Option(help: "Run one part only, for profiling: ceiling, writes, lone, parse.") var only: String?
+    @Option(help: "Run one part only, for profiling: ceiling, writes, lone, inbox, parse.") var only: String?
     @Option(help: "Clients for --only writes.") var clients = 64
     @Option(help: "--sync for --only writes: full, pipelined or normal.") var sync = "full"
 
@@ -46,6 +46,12 @@ struct BenchCommand: ParsableCommand {
         if only == "lone" {
             let lone = try bench.loneWriteSplit(shipments: ShipmentStream.shipments(count: bench.scaled(3000), prefix: "L-"))
             print(lone.map { "\($0.step) \(fmt($0.micros, 1)) us" }.joined(separator: ", "))
+            return
+        }
+        if only == "inbox" {
+            let r = try bench.inbox(orders: bench.scaled(20_000))
+            print("importOrder 64 clients: \(fmt(r.imports.perSecond))/s p99 \(fmt(r.imports.percentile(0.99), 2)) ms; allocateOrder 64 clients: \(fmt(r.allocations.perSecond))/s p99 \(fmt(r.allocations.percentile(0.99), 2)) ms; "
+                  + "lone allocateOrder (\(r.lots) lots, \(r.openAllocations) open allocations): p50 \(fmt(r.lone.percentile(0.5) * 1000)) us, p99 \(fmt(r.lone.percentile(0.99) * 1000)) us")
             return
         }
         if only == "parse" {
@@ -207,6 +213,15 @@ struct BenchCommand: ParsableCommand {
                                "msWithWrites": .double(validate.ms), "writeP99ms": .double(validate.writes.percentile(0.99)),
                                "rounds": .array(validateRuns.map(JSON.double)), "pragmaRounds": .array(pragmaRuns.map(JSON.double))]
         results["reports"] = ["weeklyMedianMs": .double(median(weeklyMs)), "lotInventoryMedianMs": .double(median(lotsMs))]
+
+        log("orders inbox ...")
+        let inbox = try bench.inbox(orders: bench.scaled(20_000))
+        rows.append(("importOrder, 64 clients, durable", "\(fmt(inbox.imports.perSecond)) orders/s", "p50 \(fmt(inbox.imports.percentile(0.5), 2)) ms, p99 \(fmt(inbox.imports.percentile(0.99), 2)) ms"))
+        rows.append(("allocateOrder, 64 clients, durable", "\(fmt(inbox.allocations.perSecond)) orders/s", "p50 \(fmt(inbox.allocations.percentile(0.5), 2)) ms, p99 \(fmt(inbox.allocations.percentile(0.99), 2)) ms"))
+        rows.append(("allocateOrder, 1 client, \(inbox.lots) lots, \(inbox.openAllocations) open allocations", "p50 \(fmt(inbox.lone.percentile(0.5) * 1000)) us",
+                     "p99 \(fmt(inbox.lone.percentile(0.99) * 1000)) us"))
+        results["inbox"] = ["importPerSecond": .double(inbox.imports.perSecond), "allocatePerSecond": .double(inbox.allocations.perSecond),
+                            "loneAllocateP50us": .double(inbox.lone.percentile(0.5) * 1000), "loneAllocateP99us": .double(inbox.lone.percentile(0.99) * 1000)]
 
         log("memory ...")
         let memory = try bench.memory()
