@@ -235,4 +235,23 @@ import Testing
         #expect(dry.contains("would purge 1 orders: C2") && dry.contains("dry run"))
         #expect(try run(["purge", "--before", "2025-10-07", "--apply"]).1.contains("purged 1 orders: C2"))
     }
+
+    /// validate's inbox checks find an over-promised lot, edited totals, and text naming another lot.
+    @Test func validateFindsInboxDamage() throws {
+        let server = try TestServer()
+        let c = try server.connect()
+        try fifoFixture(c)
+        _ = try importOrder(c, "V1", [("17612 - 1002", 5)])
+        _ = try c.call("allocateOrder", ["orderNumber": "V1"])
+        func check(_ name: String) throws -> JSON? { try c.call("validate")["checks"]?.arrayValue?.first { $0["name"] == .string(name) } }
+        #expect(try check("allocation_exceeds_stock")?["status"] == "ok")
+        // A shipment of another order takes lot B's units: V1's allocation can no longer be covered.
+        _ = try c.call("recordShipment", shipment("OTHER", day(), [("17612 - 1002", 2)]))
+        #expect(try check("allocation_exceeds_stock")?["status"] == "warning")
+        _ = try sqlite(server.databasePath, "UPDATE allocated_totals SET units = units + 1")
+        #expect(try check("allocated_totals")?["status"] == "error")
+        _ = try sqlite(server.databasePath, "UPDATE allocated_totals SET units = units - 1; UPDATE order_items_inbox SET shipstation_sku_raw = '17612 - 1001'")
+        let mismatch = try check("inbox_raw_mismatch")
+        #expect(mismatch?["status"] == "error" && mismatch?["samples"]?.arrayValue?.first?.stringValue?.contains("V1") == true)
+    }
 }
