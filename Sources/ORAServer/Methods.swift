@@ -26,8 +26,11 @@ struct MethodContext: Sendable {
     let config: ServerConfig
     let stats: Stats
     let dateGuard: DateGuard
+    /// With --replicate: what status reports of the replica.
+    let replication: ReplicationStatus?
 
-    init(config: ServerConfig, stats: Stats) {
+    init(config: ServerConfig, stats: Stats, replication: ReplicationStatus? = nil) {
+        self.replication = replication
         self.config = config
         self.stats = stats
         dateGuard = DateGuard(freshnessDays: config.freshnessDays)

@@ -32,6 +32,7 @@ public final class Server {
     private var writer: Writer!
     private var readers: ReaderPool!
     private var syncer: Syncer?
+    private var replicator: Replicator?
     private var failure: SyncFailure!
     private var exitStatus: Int32 = 0
     var listener: UnsafeMutableRawPointer?
@@ -50,7 +51,8 @@ public final class Server {
         Self.unblockStopSignals()
         self.config = config
         self.logger = logger
-        context = MethodContext(config: config, stats: stats)
+        let replication = config.replicateURL.map(ReplicationStatus.init(url:))
+        context = MethodContext(config: config, stats: stats, replication: replication)
         boundAddress = config.listen
         lock = try DatabaseLock(path: config.databasePath)
         let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync, walLimitBytes: config.walLimitBytes,
@@ -78,10 +80,15 @@ public final class Server {
                             testDelayMilliseconds: Int(ProcessInfo.processInfo.environment["ORA_TEST_SYNC_DELAY_MS"] ?? "") ?? 0)
         }
         let settings = Writer.Settings(maxGroup: config.maxGroup, checkpointFrames: Int(config.walLimitBytes / (pageSize + 24)),
-                                       checkpointIntervalMillis: config.checkpointIntervalMillis)
+                                       checkpointIntervalMillis: config.checkpointIntervalMillis, checkpoints: config.replicateURL == nil)
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, settings: settings,
                         sink: mailbox, syncer: syncer, failure: failure, stats: stats, logger: logger)
         readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, logger: logger)
+        if let url = config.replicateURL, let replication {
+            let binary = try Replicator.locate(config.litestreamBinary)
+            replicator = try Replicator(settings: .init(url: url, databasePath: config.databasePath, binary: binary),
+                                        status: replication, stats: stats, logger: logger)
+        }
         ora_handle(failed)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }
@@ -269,6 +276,7 @@ public final class Server {
     private func stopWorkers() {
         writer.stop()
         syncer?.stop()
+        replicator?.stop()
         readers.stop()
     }
 

@@ -34,6 +34,9 @@ public struct ServerConfig: Sendable {
     public var writerCacheMiB = Store.defaultWriterCacheMiB
     /// With --sync normal, how often the WAL is fdatasynced while writes arrive (milliseconds).
     public var syncIntervalMillis = 100
+    /// `--replicate URL`: Litestream replicates the database there (Replicator).
+    public var replicateURL: String?
+    public var litestreamBinary = "litestream"
     public var token: String?
     public var socketMode: Int = 0o600
 

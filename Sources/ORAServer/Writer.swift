@@ -43,6 +43,8 @@ final class Writer: Sendable {
         var checkpointFrames = Int(Store.defaultWALLimit / (1024 + 24))
         /// ...and otherwise once the writer has nothing queued and this long has passed since the last.
         var checkpointIntervalMillis = 500
+        /// false while Litestream replicates: it makes every checkpoint then (Replicator (1)).
+        var checkpoints = true
     }
 
     let queue: WorkQueue<WriteJob>
@@ -91,7 +93,7 @@ final class Writer: Sendable {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         while true {
             let group: [WriteJob]
-            if store.uncheckpointedFrames > 0 {
+            if settings.checkpoints && store.uncheckpointedFrames > 0 {
                 let elapsed = Int((DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1_000_000)
                 guard let batch = queue.popBatch(max: settings.maxGroup, timeoutMillis: max(1, settings.checkpointIntervalMillis - elapsed)) else {
                     checkpoint(store, .passive, last: &lastCheckpoint)
@@ -117,11 +119,11 @@ final class Writer: Sendable {
             }
             let due = store.uncheckpointedFrames >= settings.checkpointFrames
                 || (queue.count == 0 && DispatchTime.now().uptimeNanoseconds - lastCheckpoint >= UInt64(settings.checkpointIntervalMillis) * 1_000_000)
-            if due && store.uncheckpointedFrames > 0 && !failure.hasFailed { checkpoint(store, .passive, last: &lastCheckpoint) }
+            if due && settings.checkpoints && store.uncheckpointedFrames > 0 && !failure.hasFailed { checkpoint(store, .passive, last: &lastCheckpoint) }
             if logger.logLevel <= .debug, let line = window.report(stats) { logger.debug("\(line)") }
         }
         // After a failed sync the WAL is left as it is: restart recovers it from what the disk has.
-        if !failure.hasFailed { checkpoint(store, .truncate, last: &lastCheckpoint) }
+        if !failure.hasFailed && settings.checkpoints { checkpoint(store, .truncate, last: &lastCheckpoint) }
     }
 
     /// Copies the WAL into the file on the writer's own connection. PASSIVE between groups waits for
@@ -174,6 +176,7 @@ final class Writer: Sendable {
             executed = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.run("COMMIT")
+                stats.lastCommitWallNanos.store(Int(Date().timeIntervalSince1970 * 1e9), ordering: .relaxed)
                 replies += done.map { Completion(ticket: $0.job.ticket, reply: $0.reply) }
             } catch {
                 if db.isInTransaction { try? db.execute("ROLLBACK") }

@@ -13,7 +13,7 @@ struct ServerCommand: ParsableCommand {
         commandName: "ora-server",
         abstract: "ORA inventory and shipment service: the single writer of its SQLite database.",
         version: ORAVersion.current,
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, Restore.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -77,6 +77,12 @@ struct Serve: ParsableCommand {
     @Option(help: "Permissions of a Unix socket, in octal.")
     var socketMode = "600"
 
+    @Option(help: "Replicate the database continuously with Litestream to this URL (file:///path, s3://bucket/path, sftp://host/path; credentials from Litestream's environment variables).")
+    var replicate: String?
+
+    @Option(help: "The litestream binary for --replicate (default: litestream on PATH).")
+    var litestreamBin = "litestream"
+
     @Option(help: "File holding the token clients must send with auth first (required off loopback; mode 600).")
     var tokenFile: String?
 
@@ -87,6 +93,9 @@ struct Serve: ParsableCommand {
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
         guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1, syncIntervalMs >= 1, cacheMb >= 1 else {
             throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
+        }
+        if let replicate, replicate.range(of: "^[a-z][a-z0-9+.-]*://", options: .regularExpression) == nil {
+            throw ValidationError("--replicate must be a URL such as file:///var/backups/ora or s3://bucket/ora, got \(replicate)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
         if tokenFile == nil, let address = ListenAddress(listen), !address.isLocalOnly {
@@ -120,6 +129,8 @@ struct Serve: ParsableCommand {
         config.writerCacheMiB = cacheMb
         config.shutdownGraceSeconds = shutdownGrace
         config.socketMode = Int(socketMode, radix: 8)!
+        config.replicateURL = replicate
+        config.litestreamBinary = litestreamBin
         if let tokenFile {
             do { config.token = try TokenCheck.load(path: tokenFile) } catch {
                 logger.critical("cannot serve: \(error)")

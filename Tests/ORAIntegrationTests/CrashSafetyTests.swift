@@ -5,9 +5,11 @@ import ORAProtocol
 @Suite struct CrashSafetyTests {
     /// 20 rounds of kill -9 at a random moment under 8 concurrent pipelining writers: after each restart every
     /// acknowledged order is there, no order is half there, and validate is clean (with each --sync that promises it).
-    @Test(arguments: ["full", "pipelined"])
+    @Test(arguments: ["full", "pipelined", "full, replicated"])
     func killNineUnderLoadTwentyRounds(sync: String) throws {
-        let server = try TestServer(arguments: ["--sync", sync])
+        let dir = TempDir()
+        let replicate = sync.hasSuffix("replicated") ? ["--replicate", "file://" + dir.path("replica"), "--litestream-bin", litestreamBinary] : []
+        let server = try TestServer(arguments: ["--sync", String(sync.prefix { $0 != "," })] + replicate, dir: dir)
         try seedMasterData(try server.connect())
         var generator = SystemRandomNumberGenerator()
         var totalAcknowledged = 0
