@@ -1437,6 +1437,44 @@ enum OpenRPCDocument {
                 "items"
               ],
               "additionalProperties": false
+            },
+            "replication": {
+              "type": "object",
+              "description": "Only with --replicate: Litestream's state. lagSeconds is how long the oldest commit not known to be on the replica has waited (0 when every commit is there), read from `litestream sync -wait` once a second while commits are pending.",
+              "properties": {
+                "url": {
+                  "type": "string"
+                },
+                "running": {
+                  "type": "boolean"
+                },
+                "restarts": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "lastSyncAt": {
+                  "oneOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                },
+                "lagSeconds": {
+                  "type": "number",
+                  "minimum": 0
+                }
+              },
+              "required": [
+                "url",
+                "running",
+                "restarts",
+                "lastSyncAt",
+                "lagSeconds"
+              ],
+              "additionalProperties": false
             }
           },
           "required": [

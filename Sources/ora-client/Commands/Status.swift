@@ -19,6 +19,10 @@ struct Status: ParsableCommand {
                 let one = { (key: String) in String(format: "%.1f", ms(key)) }
                 print("writer         \(one("executingMs")) ms executing, \(one("committingMs")) ms committing\(perCommit), \(one("checkpointingMs")) ms checkpointing")
             }
+            if let rep = r["replication"] {
+                print("replication    \(Output.text(rep["url"])): \(rep["running"] == true ? "running" : "NOT RUNNING"), \(Output.text(rep["restarts"])) restarts, "
+                      + "last synced \(Output.text(rep["lastSyncAt"])), lag \(Output.text(rep["lagSeconds"])) s")
+            }
             let c = r["counts"]
             print("counts         \(Output.text(c?["skus"])) SKUs, \(Output.text(c?["lots"])) lots, \(Output.text(c?["orders"])) orders, \(Output.text(c?["items"])) items")
         }
