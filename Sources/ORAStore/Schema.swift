@@ -32,7 +32,10 @@ public enum Schema {
         let appID = try db.scalarInt("PRAGMA application_id")
         let version = Int(try db.scalarInt("PRAGMA user_version"))
         if appID == applicationID { return .ora(version: version) }
+        // Litestream's own tables (it may have replicated the file before) and SQLite's say nothing
+        // about what the file is.
         let tables = Set(try db.query("SELECT name FROM sqlite_schema WHERE type = 'table'") { $0.text(0) })
+            .filter { !$0.hasPrefix("_litestream_") && !$0.hasPrefix("sqlite_") }
         if tables.isEmpty { return .empty }
         let legacyItems = try tables.contains("shipped_items") && columns(db, "shipped_items").contains("sku_lot")
         if tables.contains("inventory_current") || tables.contains("lot_inventory") || legacyItems {

@@ -93,4 +93,17 @@ import ORADomain
         #expect { try Store.openWriter(path: legacy) } throws: { "\($0)".contains("ora-server migrate") }
         #expect { try Store.openWriter(path: foreign) } throws: { "\($0)".contains("not an ORA database") }
     }
+
+    /// Litestream's tables (a file it replicated or restored) change nothing about what a file is.
+    @Test func litestreamTablesAreIgnored() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let db = try Database(path: path)
+            try db.execute("CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER); CREATE TABLE _litestream_lock (id INTEGER)")
+            #expect(try Schema.inspect(db) == .empty)
+            try db.execute("CREATE TABLE inventory_current (sku TEXT PRIMARY KEY)")
+            #expect(try Schema.inspect(db) == .pythonEra)
+        }
+    }
 }
