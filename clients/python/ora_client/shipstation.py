@@ -1,0 +1,121 @@
+"""ShipStation's v1 API, as the workflows use it: HTTP Basic from the environment, every page, the
+rate limit respected, transient failures retried.
+
+- Credentials come from $SHIPSTATION_API_KEY and $SHIPSTATION_API_SECRET, never the command line.
+- Every page is read (`page`, `pageSize` up to 500; answers carry `page`, `pages`, `total`).
+- Rate limit: when X-Rate-Limit-Remaining reaches 0, or a 429 comes, wait X-Rate-Limit-Reset
+  seconds and go on.
+- 5xx and connection errors are retried with backoff (urllib3's Retry); other 4xx never are.
+  POST /orders/createorders is retried too: each order carries its orderKey, so ShipStation
+  updates rather than duplicates an order it already has.
+"""
+
+import logging
+import os
+import time
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+DEFAULT_URL = "https://ssapi.shipstation.com"
+log = logging.getLogger("ora.shipstation")
+
+
+class MissingCredentials(Exception):
+    """A variable the ShipStation client needs is not set (exit status 2)."""
+
+
+class ShipStationUnavailable(Exception):
+    """ShipStation could not be reached, or kept failing, after the retries (exit status 3)."""
+
+
+class ShipStationError(Exception):
+    """ShipStation refused a request (a 4xx other than 429): not retried."""
+
+    def __init__(self, status, body, url):
+        super().__init__(f"ShipStation answered {status} for {url}: {body[:300]}")
+        self.status = status
+        self.body = body
+
+
+class ShipStation:
+    def __init__(self, base_url=None, key=None, secret=None, timeout=30.0, retries=4, page_size=500,
+                 max_rate_limit_waits=20, sleep=time.sleep):
+        self.base_url = (base_url or os.environ.get("SHIPSTATION_URL") or DEFAULT_URL).rstrip("/")
+        key = key if key is not None else os.environ.get("SHIPSTATION_API_KEY")
+        secret = secret if secret is not None else os.environ.get("SHIPSTATION_API_SECRET")
+        missing = [name for name, value in (("SHIPSTATION_API_KEY", key), ("SHIPSTATION_API_SECRET", secret)) if not value]
+        if missing:
+            raise MissingCredentials(f"set {' and '.join(missing)} in the environment (ShipStation's API key and secret)")
+        self.timeout = timeout
+        self.page_size = page_size
+        self.max_rate_limit_waits = max_rate_limit_waits
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.auth = (key, secret)
+        self.session.headers["Accept"] = "application/json"
+        retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.5,
+                      status_forcelist=(500, 502, 503, 504), allowed_methods=None, raise_on_status=False,
+                      respect_retry_after_header=False)
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def request(self, method, path, params=None, body=None):
+        url = self.base_url + path
+        waits = 0
+        while True:
+            try:
+                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+            except requests.RequestException as e:
+                raise ShipStationUnavailable(f"cannot reach ShipStation at {self.base_url}: {e}") from e
+            reset = _seconds(response.headers.get("X-Rate-Limit-Reset"))
+            if response.status_code == 429:
+                waits += 1
+                if waits > self.max_rate_limit_waits:
+                    raise ShipStationUnavailable(f"ShipStation kept answering 429 for {url}")
+                log.info("rate limited (429): waiting %s s", reset)
+                self.sleep(reset)
+                continue
+            if response.status_code >= 500:
+                raise ShipStationUnavailable(f"ShipStation answered {response.status_code} for {url} after retries")
+            if response.status_code >= 400:
+                raise ShipStationError(response.status_code, response.text, url)
+            if response.headers.get("X-Rate-Limit-Remaining") == "0":
+                log.info("rate limit reached: waiting %s s before the next request", reset)
+                self.sleep(reset)
+            try:
+                return response.json()
+            except ValueError as e:
+                raise ShipStationUnavailable(f"ShipStation answered {url} with something that is not JSON") from e
+
+    def get_all(self, path, params, key):
+        """Every page of a paged GET: the items under `key`."""
+        items, page = [], 1
+        while True:
+            answer = self.request("GET", path, dict(params, page=page, pageSize=self.page_size))
+            items.extend(answer.get(key) or [])
+            pages = answer.get("pages") or 1
+            if page >= pages:
+                return items
+            page += 1
+
+    def shipments(self, **params):
+        return self.get_all("/shipments", dict(params, includeShipmentItems="true"), "shipments")
+
+    def orders(self, **params):
+        return self.get_all("/orders", params, "orders")
+
+    def create_orders(self, orders):
+        """POST /orders/createorders (at most 100 orders): ShipStation's results, one per order."""
+        if len(orders) > 100:
+            raise ValueError("createorders takes at most 100 orders")
+        return self.request("POST", "/orders/createorders", body=orders)
+
+
+def _seconds(text):
+    try:
+        return max(0.0, float(text))
+    except (TypeError, ValueError):
+        return 1.0

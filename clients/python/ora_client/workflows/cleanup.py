@@ -1,0 +1,36 @@
+"""ora-cleanup [--older-than-days N] [--apply]: inbox orders shipped or cancelled more than N days
+ago (order date before today - N; default 90) purged with purgeOrders. A dry run unless --apply;
+open orders and shipped items are never touched.
+"""
+
+import datetime
+import sys
+
+from . import common
+
+
+def build():
+    p = common.parser("ora-cleanup", __doc__, shipstation=False)
+    p.add_argument("--older-than-days", type=int, default=90, help="purge orders dated more than N days ago (default 90)")
+    p.add_argument("--apply", action="store_true", help="really delete (default: dry run)")
+    return p
+
+
+def work(args):
+    if args.older_than_days < 0:
+        raise common.Usage("--older-than-days must not be negative")
+    before = (common.today(args) - datetime.timedelta(days=args.older_than_days)).isoformat()
+    apply = args.apply and not args.dry_run
+    with common.ora(args) as ora:
+        r = ora.purge_orders(before, apply=apply)
+    summary = (f"purged {r['count']} orders dated before {before}" if r["applied"]
+               else f"dry run: {r['count']} orders dated before {before} would be purged; run again with --apply")
+    return common.Outcome(summary, dict(r, before=before), details=r["orderNumbers"][:50])
+
+
+def main(argv=None):
+    return common.run("ora-cleanup", build, work, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""ora-daily-shipments [--date D]: a day's ShipStation shipments recorded in ORA.
+
+GET /shipments for the day (every page); voided labels skipped; an order shipped in several boxes
+summed into one recordShipment (source daily_processor). Orders ORA refuses (unknown or
+unparseable SKU) are kept in its quarantine and make the exit status 1.
+"""
+
+import sys
+
+from . import common
+
+
+def build():
+    p = common.parser("ora-daily-shipments", __doc__)
+    p.add_argument("--date", type=common.date_arg, default=None, help="ship date YYYY-MM-DD (default: today in --timezone)")
+    p.add_argument("--backfill", action="store_true", help="allow a date older than ORA's freshness window")
+    return p
+
+
+def work(args):
+    day = (args.date or common.today(args)).isoformat()
+    shipments = common.shipstation(args).shipments(shipDateStart=day, shipDateEnd=day)
+    orders = common.group_shipments(shipments)
+    with common.ora(args) as ora:
+        counts, refused, calls = common.record_orders(ora, orders, "daily_processor", args.dry_run, backfill=args.backfill)
+    voided = sum(1 for s in shipments if s.get("voided"))
+    if args.dry_run:
+        summary = f"dry run: {day}: {len(shipments)} shipments ({voided} voided), {len(calls)} orders would be recorded"
+    else:
+        summary = (f"{day}: {len(shipments)} shipments ({voided} voided), {len(orders)} orders: {counts['created']} created, "
+                   f"{counts['updated']} updated, {counts['unchanged']} unchanged, {len(refused)} refused")
+    return common.Outcome(summary, {"date": day, "shipments": len(shipments), "voided": voided, "orders": len(orders), "counts": counts,
+                                    "refused": [{"orderNumber": n, "reason": e.reason, "message": e.message} for n, e in refused],
+                                    "dryRun": args.dry_run},
+                          attention=bool(refused), details=[f"refused {n}: {e.reason}: {e.message}" for n, e in refused])
+
+
+def main(argv=None):
+    return common.run("ora-daily-shipments", build, work, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
