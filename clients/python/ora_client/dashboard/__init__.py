@@ -1,0 +1,147 @@
+"""ora-dashboard: the read-only web page the team looks at. It reads only through ORA (the Python
+client), never the database file, and writes nothing.
+
+Pages: `/` (today), `/shipped?date=D&sku=S`, `/lots`, `/weekly`, `/inbox?status=S`,
+`/ledger?sku=S&lot=L`; the seed's JSON endpoints `/api/shipped_items`, `/api/lot_inventory` and
+`/api/dashboard_stats`. When ORA cannot be reached, every page answers 503 and recovers by itself.
+"""
+
+import datetime
+import zoneinfo
+
+from flask import Flask, jsonify, render_template_string, request
+
+from ..client import Client, OraError, TransportError
+from . import templates
+
+
+def create_app(ora_address=None, token=None, timezone="America/Los_Angeles"):
+    app = Flask(__name__)
+    zone = zoneinfo.ZoneInfo(timezone)
+
+    def today():
+        return datetime.datetime.now(zone).date()
+
+    def ora():
+        return Client(ora_address, timeout=15, token=token)
+
+    def page(title, body, status=200, refresh=None, **values):
+        inner = render_template_string(body, **values)
+        return render_template_string(templates.LAYOUT, title=title, body=inner, refresh=refresh), status
+
+    @app.errorhandler(TransportError)
+    def unreachable(e):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "ORA is not reachable", "detail": e.message}), 503
+        return page("ORA is not reachable", templates.UNAVAILABLE, 503, refresh=10, address=ora_address or "the default address", reason=e.message)
+
+    @app.errorhandler(OraError)
+    def refused(e):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": e.message, "reason": e.reason}), 400
+        return page("Cannot show that", templates.ERROR, 400, message=e.message)
+
+    def day_arg():
+        text = request.args.get("date") or today().isoformat()
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise OraError(-32602, f"date {text!r} is not YYYY-MM-DD", {"reason": "invalid_params"}) from None
+
+    def shipped_lines(client, date, sku):
+        return list(client.iter_shipped_items(date=date, sku_code=sku or None))
+
+    @app.route("/")
+    def today_page():
+        date = today().isoformat()
+        with ora() as client:
+            shipped = client.shipped_items(date=date, limit=1)
+            lines = shipped_lines(client, date, None)
+            health = client.validate()
+            inbox = client.inbox_summary()
+            alerts = [s for s in client.lot_inventory() if s["belowReorderPoint"]]
+        errors = sum(1 for c in health["checks"] if c["status"] == "error")
+        warnings = sum(1 for c in health["checks"] if c["status"] == "warning")
+        return page(f"Today, {date}", templates.TODAY, date=date, shipped=shipped, orders_today=len({i["orderNumber"] for i in lines}),
+                    health=health, errors=errors, warnings=warnings, inbox=inbox, alerts=alerts)
+
+    @app.route("/shipped")
+    def shipped_page():
+        date, sku = day_arg(), request.args.get("sku") or None
+        with ora() as client:
+            items = shipped_lines(client, date, sku)
+        return page(f"Shipped on {date}", templates.SHIPPED, date=date, sku=sku, items=items, total_units=sum(i["quantity"] for i in items),
+                    orders=len({i["orderNumber"] for i in items}))
+
+    @app.route("/lots")
+    def lots_page():
+        with ora() as client:
+            skus = client.lot_inventory()
+        return page("Lots, oldest first", templates.LOTS, skus=skus)
+
+    @app.route("/weekly")
+    def weekly_page():
+        weeks_n = max(1, min(52, request.args.get("weeks", default=8, type=int)))
+        monday = today() - datetime.timedelta(days=today().weekday())
+        start = monday - datetime.timedelta(weeks=weeks_n)
+        with ora() as client:
+            weeks = client.weekly_shipped(week_start=start.isoformat(), weeks=weeks_n)
+        skus = sorted({s["skuCode"] for w in weeks for s in w["skus"]})
+        top = max([s["units"] for w in weeks for s in w["skus"]] or [1])
+        charts = [(sku, [{"week": w["weekStart"], "units": u, "h": int(100 * u / top)}
+                         for w in weeks for u in [next((s["units"] for s in w["skus"] if s["skuCode"] == sku), 0)]]) for sku in skus]
+        return page("Units shipped per week", templates.WEEKLY, weeks=weeks, charts=charts)
+
+    @app.route("/inbox")
+    def inbox_page():
+        status = request.args.get("status") or "pending"
+        with ora() as client:
+            counts = client.inbox_summary()["orders"]
+            orders = list(client.iter_orders(status=status))
+        return page(f"Inbox: {status} orders", templates.INBOX, counts=counts, orders=orders)
+
+    @app.route("/ledger")
+    def ledger_page():
+        sku, lot = request.args.get("sku") or None, request.args.get("lot") or None
+        with ora() as client:
+            skus = [s["skuCode"] for s in client.list_skus()]
+            ledger = client.inventory_ledger(sku, lot_number=lot) if sku else None
+        title = f"Ledger of {sku}" + (f" - {lot}" if lot else "") if sku else "Ledger"
+        return page(title, templates.LEDGER, skus=skus, sku=sku, lot=lot, ledger=ledger)
+
+    # The seed's JSON endpoints, with its names and field names.
+
+    @app.route("/api/shipped_items")
+    def api_shipped_items():
+        date, sku = day_arg(), request.args.get("sku") or None
+        with ora() as client:
+            items = shipped_lines(client, date, sku)
+        return jsonify([{"id": i["id"], "ship_date": i["shipDate"], "sku_lot": i["sku"], "base_sku": i["baseSku"],
+                         "lot_number": i["lotNumber"], "quantity_shipped": i["quantity"], "order_number": i["orderNumber"]} for i in items])
+
+    @app.route("/api/lot_inventory")
+    def api_lot_inventory():
+        with ora() as client:
+            skus = client.lot_inventory()
+        return jsonify([{"sku": s["skuCode"], "product_name": s["productName"], "lot": l["lotNumber"], "received_date": l["receivedDate"],
+                         "initial_qty": l["initialQty"], "manual_adjustment": l["manualAdjustment"], "adjustments": l["adjustments"],
+                         "shipped": l["shipped"], "remaining": l["remaining"], "status": l["status"]}
+                        for s in skus for l in s["lots"]])
+
+    @app.route("/api/dashboard_stats")
+    def api_dashboard_stats():
+        date = today().isoformat()
+        with ora() as client:
+            lines = shipped_lines(client, date, None)
+            health = client.validate()
+            inbox = client.inbox_summary()
+            inventory = client.lot_inventory()
+            counts = client.status()["counts"]
+        return jsonify({"date": date, "units_shipped_today": sum(i["quantity"] for i in lines),
+                        "orders_shipped_today": len({i["orderNumber"] for i in lines}),
+                        "healthy": health["ok"], "inbox": inbox["orders"],
+                        "reorder_alerts": [{"sku": s["skuCode"], "remaining": s["remaining"], "reorder_point": s["reorderPoint"]}
+                                           for s in inventory if s["belowReorderPoint"]],
+                        "skus": counts["skus"], "lots": counts["lots"], "orders": counts["orders"], "items": counts["items"]})
+
+    return app

@@ -1,0 +1,42 @@
+"""ora-dashboard [--listen HOST:PORT]: serves the dashboard with waitress (a production WSGI server)."""
+
+import argparse
+import logging
+import os
+import sys
+
+import waitress
+
+from . import create_app
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="ora-dashboard", description=__doc__)
+    p.add_argument("--listen", default="127.0.0.1:5000", help="HOST:PORT to serve on (default 127.0.0.1:5000)")
+    p.add_argument("--ora", default=None, help="ORA address, HOST:PORT or unix:PATH (default: $ORA_ADDRESS, else 127.0.0.1:7420)")
+    p.add_argument("--ora-token-file", default=None, help="file with ORA's token, when ORA asks for one (default: $ORA_TOKEN_FILE)")
+    p.add_argument("--timezone", default="America/Los_Angeles", help="IANA zone that decides today (default: ShipStation's)")
+    p.add_argument("--threads", type=int, default=4, help="request threads (default 4)")
+    args = p.parse_args(argv)
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit():
+        print(f"ora-dashboard: --listen must be HOST:PORT, got {args.listen}", file=sys.stderr)
+        return 2
+    token = None
+    path = args.ora_token_file or os.environ.get("ORA_TOKEN_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as f:
+                token = f.read().strip()
+        except OSError as e:
+            print(f"ora-dashboard: cannot read {path}: {e}", file=sys.stderr)
+            return 2
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(args.ora or os.environ.get("ORA_ADDRESS"), token=token, timezone=args.timezone)
+    logging.getLogger("ora.dashboard").info("ora-dashboard serving http://%s:%s/ (ORA at %s)", host, port, args.ora or os.environ.get("ORA_ADDRESS") or "127.0.0.1:7420")
+    waitress.serve(app, host=host.strip("[]"), port=int(port), threads=args.threads, ident="ora-dashboard")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
