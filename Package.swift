@@ -3,7 +3,7 @@
 //   ORAProtocol  bytes -> lines -> JSON -> JSON-RPC requests, and replies back to bytes
 //   ORADomain    the business rules as pure functions (SKU parser, dates, order lines, reconcile)
 //   ORAStore     SQLite: schema, migrations, the queries behind every method
-//   ORAServer    libuv loop, connections, the single writer thread, the readers, dispatch
+//   ORAServer    libuv loop, connections (TLS through COpenSSL), the single writer thread, the readers, dispatch
 //   ora-server / ora-client   the executables
 import PackageDescription
 
@@ -23,6 +23,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "ORAProtocol"),
         // A seeded random generator shared by the tests' fuzzers and ora-bench.
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "ORAServer",
             dependencies: [
-                "CLibUV", "ORAStore", "ORADomain", "ORAProtocol",
+                "CLibUV", "COpenSSL", "ORAStore", "ORADomain", "ORAProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
@@ -46,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "ora-client",
             dependencies: [
-                "ORAProtocol",
+                "ORAProtocol", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

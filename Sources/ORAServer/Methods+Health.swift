@@ -36,11 +36,18 @@ extension Methods {
 }
 
 extension Methods {
-    /// An online copy from a reader's snapshot: writers keep committing while it runs.
+    /// An online copy from a reader's snapshot: writers keep committing while it runs. It writes
+    /// only under --backup-dir (default: the database's folder): `path` is relative to it.
     static func backup(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let p = try Params(params, allowed: ["path"])
-        let path = try p.requiredString("path", maxLength: 4096, allowEmpty: false)
-        guard path.hasPrefix("/") else { throw .invalidParams("/path", "must be an absolute path (the server's working directory is not yours)") }
+        let name = try p.requiredString("path", maxLength: 1024, allowEmpty: false)
+        guard !name.hasPrefix("/") else { throw .invalidParams("/path", "must be relative to the server's backup folder (--backup-dir), not absolute") }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }), !name.contains("\0") else {
+            throw .invalidParams("/path", "must name a file under the backup folder, without '..', '.' or empty parts")
+        }
+        let folder = ctx.config.backupDirectory ?? URL(fileURLWithPath: ctx.config.databasePath).deletingLastPathComponent().path
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(name).standardizedFileURL.path
         guard !FileManager.default.fileExists(atPath: path) else { throw .invalidParams("/path", "already exists; a backup never overwrites") }
         return .read { store in
             let started = ContinuousClock.now

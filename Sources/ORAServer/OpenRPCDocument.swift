@@ -4182,14 +4182,15 @@ enum OpenRPCDocument {
     },
     {
       "name": "backup",
-      "summary": "An online, verified copy of the database; writes keep flowing while it runs. Never overwrites.",
+      "summary": "An online, verified copy of the database under the server's backup folder (--backup-dir, default the database's); writes keep flowing while it runs. Never overwrites.",
       "params": [
         {
           "name": "path",
           "schema": {
             "type": "string",
-            "minLength": 2,
-            "description": "Absolute path of a file that does not exist yet"
+            "minLength": 1,
+            "maxLength": 1024,
+            "description": "A file name, or a path below the backup folder, that does not exist yet: not absolute, no '..', '.' or empty parts"
           },
           "required": true
         }
@@ -4249,13 +4250,13 @@ enum OpenRPCDocument {
           "params": [
             {
               "name": "path",
-              "value": "/tmp/ora-openrpc-example-backup.db"
+              "value": "ora-openrpc-example-backup.db"
             }
           ],
           "result": {
             "name": "result",
             "value": {
-              "path": "/tmp/ora-openrpc-example-backup.db",
+              "path": "/var/lib/ora/ora-openrpc-example-backup.db",
               "bytes": 225280,
               "pages": 55,
               "durationMs": 3,

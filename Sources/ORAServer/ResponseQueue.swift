@@ -25,6 +25,9 @@ struct ResponseQueue {
     /// Requests read whose replies have not been handed over yet.
     var pendingCount: Int { slots.count }
 
+    /// Bytes of replies (or batch parts) filled in and not yet handed over.
+    private(set) var filledBytes = 0
+
     mutating func reserve() -> UInt64 {
         slots.append(.pending)
         return headSeq + UInt64(slots.count - 1)
@@ -41,9 +44,11 @@ struct ResponseQueue {
         switch slots[i] {
         case .pending:
             slots[i] = .ready(bytes)
+            filledBytes += bytes.count
         case .batch(var parts, var remaining):
             guard let part, part < parts.count, parts[part] == nil else { return }
             parts[part] = bytes
+            filledBytes += bytes.count
             remaining -= 1
             slots[i] = remaining == 0 ? .ready(RPCResponse.batch(parts.map { $0! })) : .batch(parts: parts, remaining: remaining)
         case .ready:
@@ -60,6 +65,13 @@ struct ResponseQueue {
             if !bytes.isEmpty {
                 out.append(contentsOf: bytes)
                 out.append(0x0A)
+            }
+        }
+        filledBytes = slots.reduce(0) { total, slot in
+            switch slot {
+            case .ready(let b): return total + b.count
+            case .batch(let parts, _): return total + parts.reduce(0) { $0 + ($1?.count ?? 0) }
+            case .pending: return total
             }
         }
         return out

@@ -7,6 +7,7 @@ import ORAProtocol
 
 extension Server {
     static let wrongTokenDelayMs: UInt64 = 250
+    static let maxFailedAuths = 3
 
     /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
     func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
@@ -27,8 +28,13 @@ extension Server {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.success(id: id, result: ["authenticated": true, "required": true])) }
             return
         }
-        logger.warning("connection \(conn.id): wrong token")
-        let refusal = RPCError(code: -32010, reason: "unauthorized", message: "Unauthorized: wrong token")
+        conn.failedAuths += 1
+        logger.warning("connection \(conn.id): wrong token (\(conn.failedAuths) of \(Self.maxFailedAuths))")
+        let last = conn.failedAuths >= Self.maxFailedAuths
+        // The third wrong token: nothing more is read, and the connection closes after this reply.
+        if last { conn.stopTakingRequests() }
+        let refusal = RPCError(code: -32010, reason: "unauthorized",
+                               message: last ? "Unauthorized: wrong token, \(Self.maxFailedAuths) times; closing the connection" : "Unauthorized: wrong token")
         delay(ticket, bytes: request.id.map { RPCResponse.failure(id: $0, error: refusal) } ?? [], by: Self.wrongTokenDelayMs, conn: conn)
     }
 

@@ -42,6 +42,12 @@ public final class Server {
     var delayed: [(due: UInt64, ticket: Ticket, bytes: [UInt8])] = []
     var delayTimer: UnsafeMutableRawPointer?
     var connections: [UInt64: Connection] = [:]
+    /// Memory held by all connections (Connection.accountMemory), and those paused because it
+    /// reached --max-memory-mb: they read again once it is back under half.
+    private(set) var memoryInUse = 0
+    var pausedForMemory = Set<UInt64>()
+    private var sweepTimer: UnsafeMutableRawPointer?
+    private var acceptErrorsLogged = 0
     private var nextConnectionID: UInt64 = 1
     private var state = State.running
     /// The address actually bound (port 0 becomes the port the kernel chose).
@@ -128,11 +134,58 @@ public final class Server {
             uv_signal_start(signal, onSignal, signum)
             extraHandles.append(handle)
         }
-        logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
+        startSweeping()
+        logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) tls=\(config.tls != nil ? "on" : "off") freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
         uv_run(loop, UV_RUN_DEFAULT)
         if failure.hasFailed { exitStatus = Self.syncFailureExitStatus }
         if exitStatus == 0 { logger.info("ora-server stopped cleanly") } else { logger.critical("ora-server stopped after a failed sync: \(failure.why ?? "")") }
         return exitStatus
+    }
+
+    // MARK: - Memory budget and timeouts
+
+    var overMemoryBudget: Bool { memoryInUse >= config.maxMemoryBytes }
+
+    func addMemory(_ delta: Int) {
+        memoryInUse += delta
+        if delta < 0 && !pausedForMemory.isEmpty && memoryInUse <= config.maxMemoryBytes / 2 {
+            let paused = pausedForMemory
+            pausedForMemory.removeAll()
+            for id in paused { connections[id]?.resumeAfterMemory() }
+        }
+    }
+
+    /// Once a second: unauthenticated connections past --auth-timeout and idle ones past
+    /// --idle-timeout are closed.
+    func startSweeping() {
+        guard config.token != nil || config.idleTimeoutSeconds > 0 else { return }
+        let timer = UVHandles.allocate(UV_TIMER)
+        uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
+        ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onSweep, 1000, 1000)
+        sweepTimer = timer
+    }
+
+    fileprivate func sweep() {
+        let now = uv_now(loop)
+        for conn in Array(connections.values) {
+            if !conn.authenticated && Double(now - conn.connectedAt) >= config.authTimeoutSeconds * 1000 {
+                logger.info("connection \(conn.id): not authenticated within \(config.authTimeoutSeconds) s; closing it")
+                conn.close()
+            } else if config.idleTimeoutSeconds > 0 && conn.isIdle && Double(now - conn.lastActivity) >= config.idleTimeoutSeconds * 1000 {
+                logger.info("connection \(conn.id): idle for \(config.idleTimeoutSeconds) s; closing it")
+                conn.close()
+            }
+        }
+    }
+
+    /// accept(2) failed (out of file descriptors, most likely): logged, rate-limited, and the
+    /// listener goes on; libuv retries when the next connection comes.
+    fileprivate func acceptFailed(_ status: Int32) {
+        acceptErrorsLogged += 1
+        if acceptErrorsLogged <= 10 || acceptErrorsLogged % 1000 == 0 {
+            logger.error("cannot accept a connection: \(String(cString: uv_strerror(status))) (\(acceptErrorsLogged) so far)")
+        }
     }
 
     // MARK: - Accepting (listening: Server+Listen.swift)
@@ -152,7 +205,9 @@ public final class Server {
         ora_handle(handle)!.pointee.data = Unmanaged.passRetained(conn).toOpaque()
         connections[conn.id] = conn
         stats.connections.add(1, ordering: .relaxed)
-        guard uv_accept(ora_stream(listener), ora_stream(handle)) == 0 else {
+        let accepted = uv_accept(ora_stream(listener), ora_stream(handle))
+        guard accepted == 0, !conn.tlsFailed else {
+            if accepted != 0 { acceptFailed(accepted) }
             conn.close()
             return
         }
@@ -270,6 +325,8 @@ public final class Server {
         graceTimer = nil
         if let delayTimer { UVHandles.close(delayTimer) }
         delayTimer = nil
+        if let sweepTimer { UVHandles.close(sweepTimer) }
+        sweepTimer = nil
         closeLoopHandles()
     }
 
@@ -295,8 +352,12 @@ func server(_ handle: UnsafeMutableRawPointer?) -> Server {
 }
 
 func onConnection(_ stream: UnsafeMutablePointer<uv_stream_t>?, _ status: Int32) {
-    guard status == 0 else { return }
+    guard status == 0 else { return server(UnsafeMutableRawPointer(stream)).acceptFailed(status) }
     server(UnsafeMutableRawPointer(stream)).accept()
+}
+
+private func onSweep(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
+    server(UnsafeMutableRawPointer(timer)).sweep()
 }
 
 private func onMailbox(_ async: UnsafeMutablePointer<uv_async_t>?) {

@@ -38,6 +38,17 @@ public struct ServerConfig: Sendable {
     public var replicateURL: String?
     public var litestreamBinary = "litestream"
     public var token: String?
+    /// TLS (--tls-cert, --tls-key, optional --tls-ca): every connection speaks TLS 1.2 or 1.3.
+    public var tls: TLSContext?
+    /// An unauthenticated connection is closed after this long (seconds), or after 3 wrong tokens.
+    public var authTimeoutSeconds = 10.0
+    /// A connection with nothing in flight and no byte received for this long is closed (0: never).
+    public var idleTimeoutSeconds = 0.0
+    /// Buffered input, unsent output and unanswered requests of all connections together, past
+    /// which no connection is read until it falls back to half.
+    public var maxMemoryBytes = 256 << 20
+    /// Where `backup` may write (nil: the database's folder).
+    public var backupDirectory: String?
     public var socketMode: Int = 0o600
 
     public init() {}

@@ -13,12 +13,12 @@ public enum TokenCheck {
         return difference == 0
     }
 
-    /// Reads a token file, refusing one that other users could read or write.
+    /// Reads a token file, refusing one its group or other users could read or write (0600 or stricter).
     public static func load(path: String) throws -> String {
         var info = stat()
         guard stat(path, &info) == 0 else { throw LockError(message: "cannot read --token-file \(path): \(String(cString: strerror(errno)))") }
-        guard info.st_mode & 0o007 == 0 else {
-            throw LockError(message: "--token-file \(path) is accessible to other users (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
+        guard info.st_mode & 0o077 == 0 else {
+            throw LockError(message: "--token-file \(path) is accessible to its group or other users (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
         }
         let token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard token.utf8.count >= 16 else { throw LockError(message: "--token-file \(path) holds a token shorter than 16 bytes") }

@@ -65,6 +65,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds to wait for a reply.")
     var timeout: Double = 60
 
+    @Flag(name: .long, help: "Speak TLS to the server (one started with --tls-cert).")
+    var tls = false
+
+    @Option(name: .long, help: "CA certificates (PEM) to verify the server with (default: the system's); implies --tls.")
+    var tlsCa: String?
+
     var address: String { connect ?? ProcessInfo.processInfo.environment["ORA_ADDRESS"] ?? "127.0.0.1:7420" }
 
     func validate() throws {
@@ -73,7 +79,8 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func open() throws -> Connection {
-        let connection = try Connection(address: ListenAddress(address)!, timeout: timeout)
+        let connection = try Connection(address: ListenAddress(address)!, timeout: timeout,
+                                        tls: tls || tlsCa != nil ? TLSOptions(caFile: tlsCa) : nil)
         if let tokenFile {
             let token: String
             do { token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) } catch {

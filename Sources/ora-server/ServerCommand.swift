@@ -83,8 +83,29 @@ struct Serve: ParsableCommand {
     @Option(help: "The litestream binary for --replicate (default: litestream on PATH).")
     var litestreamBin = "litestream"
 
-    @Option(help: "File holding the token clients must send with auth first (required off loopback; mode 600).")
+    @Option(help: "File holding the token clients must send with auth first (required off loopback; mode 600 or stricter).")
     var tokenFile: String?
+
+    @Option(help: "TLS certificate chain (PEM); with --tls-key every connection speaks TLS 1.2 or 1.3 (required off loopback).")
+    var tlsCert: String?
+
+    @Option(help: "TLS private key (PEM; mode 600 or stricter).")
+    var tlsKey: String?
+
+    @Option(help: "CA certificates (PEM) that clients' certificates must chain to: clients must then present one.")
+    var tlsCa: String?
+
+    @Option(help: "Seconds an unauthenticated connection may stay open (with --token-file).")
+    var authTimeout = 10.0
+
+    @Option(help: "Seconds a connection with nothing in flight may stay silent before it is closed (0: never).")
+    var idleTimeout = 0.0
+
+    @Option(help: "MiB of buffered input, unsent replies and unanswered requests across all connections before reading pauses.")
+    var maxMemoryMb = 256
+
+    @Option(help: "The only folder `backup` may write into (default: the database's folder).")
+    var backupDir: String?
 
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, [IPv6]:PORT or unix:PATH, got \(listen)") }
@@ -98,9 +119,17 @@ struct Serve: ParsableCommand {
             throw ValidationError("--replicate must be a URL such as file:///var/backups/ora or s3://bucket/ora, got \(replicate)")
         }
         guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
-        if tokenFile == nil, let address = ListenAddress(listen), !address.isLocalOnly {
-            throw ValidationError("listening on \(listen), beyond this machine, needs --token-file: every client must then auth first")
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key") }
+        if let address = ListenAddress(listen), !address.isLocalOnly {
+            var missing: [String] = []
+            if tlsCert == nil { missing.append("TLS (--tls-cert and --tls-key)") }
+            if tokenFile == nil { missing.append("--token-file (every client must then auth first)") }
+            if !missing.isEmpty {
+                throw ValidationError("listening on \(listen), beyond this machine, needs \(missing.joined(separator: " and "))")
+            }
         }
+        guard authTimeout > 0, idleTimeout >= 0, maxMemoryMb >= 1 else { throw ValidationError("--auth-timeout and --max-memory-mb must be positive, --idle-timeout not negative") }
     }
 
     func run() throws {
@@ -131,6 +160,19 @@ struct Serve: ParsableCommand {
         config.socketMode = Int(socketMode, radix: 8)!
         config.replicateURL = replicate
         config.litestreamBinary = litestreamBin
+        config.authTimeoutSeconds = authTimeout
+        config.idleTimeoutSeconds = idleTimeout
+        config.maxMemoryBytes = maxMemoryMb << 20
+        config.backupDirectory = backupDir
+        if let tlsCert, let tlsKey {
+            do {
+                try TLSContext.checkKeyFile(tlsKey)
+                config.tls = try TLSContext(certificate: tlsCert, key: tlsKey, clientCA: tlsCa)
+            } catch {
+                logger.critical("cannot serve: \(error)")
+                throw ExitCode(1)
+            }
+        }
         if let tokenFile {
             do { config.token = try TokenCheck.load(path: tokenFile) } catch {
                 logger.critical("cannot serve: \(error)")

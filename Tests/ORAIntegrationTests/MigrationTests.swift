@@ -167,13 +167,15 @@ import ORAProtocol
             }
             return n
         }
-        let target = s.dir.path("copy.db")
-        let copy = try c.call("backup", ["path": .string(target)])
+        let target = s.dir.path("copy.db")  // backup writes under the database's folder (no --backup-dir)
+        let copy = try c.call("backup", ["path": "copy.db"])
         #expect(copy["integrity"] == "ok" && (copy["pages"]?.int64Value ?? 0) > 0)
         #expect(try await writer.value == 300)
         let copied = Int(try sqlite(target, "SELECT count(*) FROM shipped_orders")) ?? 0
         #expect(copied >= 200 && copied <= 500)
-        #expect(try c.callError("backup", ["path": .string(target)]).field == "/path")
-        #expect(try c.callError("backup", ["path": "relative.db"]).field == "/path")
+        #expect(copy["path"] == .string(target))
+        for refused in ["copy.db", target, "../escape.db", "sub/../../escape.db", "./x.db"] {
+            #expect(try c.callError("backup", ["path": .string(refused)]).field == "/path", "\(refused)")
+        }
     }
 }

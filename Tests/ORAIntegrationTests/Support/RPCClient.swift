@@ -84,6 +84,20 @@ final class RPCClient {
         return error
     }
 
+    /// Sends what the socket takes now, without waiting (a client that never reads).
+    func sendNonBlocking(raw: String) throws {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        let bytes = Array(raw.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
     /// True when the server closed the connection (EOF) within the timeout.
     func isClosedByPeer(timeout: Double = 5) -> Bool {
         (try? readLine(timeout: timeout)) == .some(nil)

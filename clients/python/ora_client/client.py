@@ -11,6 +11,7 @@ connection when the old one dropped; others are not, since the server may alread
 import json
 import os
 import socket
+import ssl
 import time
 
 DEFAULT_ADDRESS = "127.0.0.1:7420"
@@ -57,10 +58,14 @@ def _parse_address(address):
 
 
 class Client:
-    def __init__(self, address=None, timeout=30.0, token=None):
+    def __init__(self, address=None, timeout=30.0, token=None, tls=False, cafile=None):
+        """tls: speak TLS (a server started with --tls-cert), verifying it against `cafile` (else
+        the system's CAs) and its host name or address."""
         self.address = address or os.environ.get("ORA_ADDRESS") or DEFAULT_ADDRESS
         self.timeout = timeout
         self.token = token
+        self.tls = tls or cafile is not None
+        self.cafile = cafile
         self._sock = None
         self._buffer = b""
         self._next_id = 1
@@ -85,6 +90,14 @@ class Client:
             raise TransportError(f"cannot connect to {self.address}: {e}") from None
         if family != socket.AF_UNIX:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.tls:
+            context = ssl.create_default_context(cafile=self.cafile)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            try:
+                sock = context.wrap_socket(sock, server_hostname=target[0] if family != socket.AF_UNIX else None)
+            except (OSError, ssl.SSLError) as e:
+                sock.close()
+                raise TransportError(f"TLS handshake with {self.address} failed: {e}") from None
         self._sock, self._buffer = sock, b""
         if self.token is not None:
             self._roundtrip([("auth", {"token": self.token})])

@@ -64,7 +64,7 @@ def test_no_retry_for_calls_that_are_not_idempotent(seeded):
     ora.status()
     seeded.stop(signal.SIGKILL)
     with pytest.raises(TransportError):
-        ora.call("backup", {"path": "/tmp/never"})
+        ora.call("backup", {"path": "never.db"})
 
 
 def test_timeout_and_unreachable():

@@ -15,7 +15,7 @@ from ..client import Client, OraError, TransportError
 from . import templates
 
 
-def create_app(ora_address=None, token=None, timezone="America/Los_Angeles"):
+def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls=False, cafile=None):
     app = Flask(__name__)
     zone = zoneinfo.ZoneInfo(timezone)
 
@@ -23,7 +23,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles"):
         return datetime.datetime.now(zone).date()
 
     def ora():
-        return Client(ora_address, timeout=15, token=token)
+        return Client(ora_address, timeout=15, token=token, tls=tls, cafile=cafile)
 
     def page(title, body, status=200, refresh=None, **values):
         inner = render_template_string(body, **values)

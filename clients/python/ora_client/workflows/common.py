@@ -41,6 +41,8 @@ def parser(name, description, writes=True, shipstation=True):
     p = argparse.ArgumentParser(prog=name, description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ora", default=None, help="ORA address, HOST:PORT or unix:PATH (default: $ORA_ADDRESS, else 127.0.0.1:7420)")
     p.add_argument("--ora-token-file", default=None, help="file with ORA's token (default: $ORA_TOKEN_FILE)")
+    p.add_argument("--ora-tls", action="store_true", help="speak TLS to ORA (a server started with --tls-cert)")
+    p.add_argument("--ora-ca", default=None, help="CA certificates (PEM) to verify ORA with (default: the system's); implies --ora-tls")
     if shipstation:
         p.add_argument("--shipstation-url", default=None, help="ShipStation API base URL (default: $SHIPSTATION_URL, else https://ssapi.shipstation.com)")
     if writes:
@@ -78,7 +80,7 @@ def ora(args):
                 token = f.read().strip()
         except OSError as e:
             raise Usage(f"cannot read the ORA token file {path}: {e}") from e
-    return Client(args.ora, token=token)
+    return Client(args.ora, token=token, tls=args.ora_tls, cafile=args.ora_ca)
 
 
 def shipstation(args):
