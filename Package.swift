@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "ora-bench",
             dependencies: [
-                "CLibUV", "ORAStore", "ORADomain", "ORAProtocol", "ORATestSupport",
+                "CLibUV", "COpenSSL", "ORAStore", "ORADomain", "ORAProtocol", "ORATestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),

@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Folder for the JSON results.") var out = "bench/results"
     @Option(help: "Shipped items in the validate/report database.") var bigItems = 1_000_000
     @Flag(help: "A fast smoke run (a tenth of the work; numbers are not comparable).") var quick = false
-    @Option(help: "Run one part only, for profiling: ceiling, writes, lone, inbox, parse.") var only: String?
+    @Option(help: "Run one part only, for profiling: ceiling, writes, lone, inbox, tls, parse.") var only: String?
     @Option(help: "Clients for --only writes.") var clients = 64
     @Option(help: "--sync for --only writes: full, pipelined or normal.") var sync = "full"
 
@@ -52,6 +52,12 @@ struct BenchCommand: ParsableCommand {
             let r = try bench.inbox(orders: bench.scaled(20_000))
             print("importOrder 64 clients: \(fmt(r.imports.perSecond))/s p99 \(fmt(r.imports.percentile(0.99), 2)) ms; allocateOrder 64 clients: \(fmt(r.allocations.perSecond))/s p99 \(fmt(r.allocations.percentile(0.99), 2)) ms; "
                   + "lone allocateOrder (\(r.lots) lots, \(r.openAllocations) open allocations): p50 \(fmt(r.lone.percentile(0.5) * 1000)) us, p99 \(fmt(r.lone.percentile(0.99) * 1000)) us")
+            return
+        }
+        if only == "tls" {
+            let r = try bench.tlsCost(rounds: 3)
+            print("parseSku 1 client p50: plaintext \(fmt(r.plainP50us)) us, TLS \(fmt(r.tlsP50us)) us (\(fmt(r.tlsP50us / r.plainP50us, 2))x); "
+                  + "50 clients: plaintext \(fmt(r.plainRps))/s, TLS \(fmt(r.tlsRps))/s (\(fmt(r.tlsRps / r.plainRps, 2))x)")
             return
         }
         if only == "parse" {
@@ -222,6 +228,14 @@ struct BenchCommand: ParsableCommand {
                      "p99 \(fmt(inbox.lone.percentile(0.99) * 1000)) us"))
         results["inbox"] = ["importPerSecond": .double(inbox.imports.perSecond), "allocatePerSecond": .double(inbox.allocations.perSecond),
                             "loneAllocateP50us": .double(inbox.lone.percentile(0.5) * 1000), "loneAllocateP99us": .double(inbox.lone.percentile(0.99) * 1000)]
+
+        log("TLS ...")
+        let tlsRun = try bench.tlsCost(rounds: quick ? 1 : 3)
+        rows.append(("parseSku over TLS, 1 client round trip (blocking client)", "p50 \(fmt(tlsRun.tlsP50us)) us",
+                     "plaintext through the same client \(fmt(tlsRun.plainP50us)) us: \(fmt(tlsRun.tlsP50us / tlsRun.plainP50us, 2))x"))
+        rows.append(("parseSku over TLS, 50 clients (a thread each)", "\(fmt(tlsRun.tlsRps)) req/s",
+                     "plaintext through the same clients \(fmt(tlsRun.plainRps)) req/s: \(fmt(tlsRun.tlsRps / tlsRun.plainRps, 2))x"))
+        results["tls"] = ["plainP50us": .double(tlsRun.plainP50us), "tlsP50us": .double(tlsRun.tlsP50us), "plainRps": .double(tlsRun.plainRps), "tlsRps": .double(tlsRun.tlsRps)]
 
         log("memory ...")
         let memory = try bench.memory()

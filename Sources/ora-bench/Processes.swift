@@ -1,6 +1,7 @@
 // Children of the bench: a fresh ora-server on a temp database, and a blocking client for the
 // few calls made outside measurement (status, seeding, validate).
 
+import COpenSSL
 import Foundation
 import ORAProtocol
 
@@ -64,8 +65,11 @@ final class BlockingClient {
     let fd: Int32
     private var buffer: [UInt8] = []
     private var id = 0
+    /// With `tlsCA`: the TLS session (no name check: the bench's own server on 127.0.0.1).
+    private var ssl: OpaquePointer?
+    private var context: OpaquePointer?
 
-    init(port: Int) throws {
+    init(port: Int, tlsCA: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -73,16 +77,30 @@ final class BlockingClient {
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard rc == 0 else { close(fd); throw BenchError("connect failed: \(errno)") }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if let tlsCA {
+            context = SSL_CTX_new(TLS_client_method())
+            guard let context, SSL_CTX_load_verify_locations(context, tlsCA, nil) == 1 else { throw BenchError("cannot load \(tlsCA)") }
+            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+            ssl = SSL_new(context)
+            SSL_set_fd(ssl, fd)
+            guard SSL_connect(ssl) == 1 else { throw BenchError("TLS handshake failed") }
+        }
     }
 
-    deinit { close(fd) }
+    deinit {
+        if let ssl { SSL_free(ssl) }
+        if let context { SSL_CTX_free(context) }
+        close(fd)
+    }
 
     func call(_ method: String, _ params: JSON? = nil) throws -> JSON {
         id += 1
         var request = JSONObject([("jsonrpc", "2.0"), ("id", .int(id)), ("method", .string(method))])
         if let params { request["params"] = params }
         let line = JSONWriter.bytes(.object(request)) + [0x0A]
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = line.withUnsafeBytes { p in ssl.map { Int(SSL_write($0, p.baseAddress, Int32(p.count))) } ?? send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
         while true {
             if let nl = buffer.firstIndex(of: 0x0A) {
                 let reply = try JSONParser.parse(buffer[..<nl])
@@ -91,7 +109,7 @@ final class BlockingClient {
                 return reply["result"] ?? .null
             }
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            let n = recv(fd, &chunk, chunk.count, 0)
+            let n = chunk.withUnsafeMutableBytes { p in ssl.map { Int(SSL_read($0, p.baseAddress, Int32(p.count))) } ?? recv(fd, p.baseAddress, p.count, 0) }
             guard n > 0 else { throw BenchError("connection closed") }
             buffer.append(contentsOf: chunk[..<n])
         }

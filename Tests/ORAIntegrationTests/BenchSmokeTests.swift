@@ -18,7 +18,7 @@ import ORAProtocol
         for row in ["Python-era direct writes, 1 shipment/txn", "ORA store in-process, 1000/txn (ceiling)",
                     "ORA recordShipment, 1 client(s), durable", "ORA recordShipment, 64 client(s), durable",
                     "floor of one durable request: fdatasync + round trip", "a lone request inside the writer, in-process",
-                    "importOrder, 64 clients, durable", "allocateOrder, 64 clients, durable",
+                    "importOrder, 64 clients, durable", "allocateOrder, 64 clients, durable", "parseSku over TLS, 50 clients",
                     "parseSku, 50 clients", "validate on 100000 items", "server RSS, 1000 idle connections",
                     "| goal | measured | holds |", "P1 64 clients durable", "P6 1 client durable", "P4a validate", "P4b write p99",
                     "P5a RSS", "P5b RSS"] {
