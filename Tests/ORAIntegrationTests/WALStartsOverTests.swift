@@ -44,4 +44,13 @@ import ORAProtocol
         #expect(restarts >= 2, "the WAL did not start over while writes went on")
         #expect(try c.call("validate")["ok"] == true)
     }
+
+    /// The WAL is SQLite's own: nothing writes it ahead (the server once filled it with 64 MiB of
+    /// zeros at start; the writer now only lets SQLite write and cut it back).
+    @Test func walIsNotWrittenAhead() throws {
+        let server = try TestServer()
+        try seedMasterData(try server.connect())
+        let size = (try? FileManager.default.attributesOfItem(atPath: server.databasePath + "-wal")[.size] as? Int) ?? -1
+        #expect(size >= 0 && size < 1 << 20, "WAL of \(size) bytes after a few writes")
+    }
 }
