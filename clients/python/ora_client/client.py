@@ -57,6 +57,12 @@ def _parse_address(address):
     return socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, (host.strip("[]"), int(port))
 
 
+def read_token_file(path):
+    """The token in `path` (for a server started with --token-file), stripped of whitespace."""
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
+
+
 class Client:
     def __init__(self, address=None, timeout=30.0, token=None, tls=False, cafile=None):
         """tls: speak TLS (a server started with --tls-cert), verifying it against `cafile` (else
@@ -237,15 +243,20 @@ class Client:
                                     ("orderNumber", order_number), ("limit", limit), ("cursor", cursor)) if v is not None}
         return self.call("shippedItems", params)
 
-    def iter_shipped_items(self, **filters):
-        """Every shipped line matching the filters, following the cursor page by page."""
+    @staticmethod
+    def _every_page(fetch, key, filters):
+        """Follows a keyset cursor page by page: every item under `key`."""
         cursor = None
         while True:
-            page = self.shipped_items(cursor=cursor, **filters)
-            yield from page["items"]
+            page = fetch(cursor=cursor, **filters)
+            yield from page[key]
             cursor = page["nextCursor"]
             if cursor is None:
                 return
+
+    def iter_shipped_items(self, **filters):
+        """Every shipped line matching the filters, following the cursor page by page."""
+        return self._every_page(self.shipped_items, "items", filters)
 
     def order_history(self, order_number):
         return self.call("orderHistory", {"orderNumber": order_number})["events"]
@@ -314,13 +325,7 @@ class Client:
 
     def iter_orders(self, **filters):
         """Every inbox order matching the filters, following the cursor page by page."""
-        cursor = None
-        while True:
-            page = self.list_orders(cursor=cursor, **filters)
-            yield from page["orders"]
-            cursor = page["nextCursor"]
-            if cursor is None:
-                return
+        return self._every_page(self.list_orders, "orders", filters)
 
     def purge_orders(self, before, apply=False):
         return self.call("purgeOrders", {"before": before, "apply": apply})

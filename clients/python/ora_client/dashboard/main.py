@@ -7,6 +7,7 @@ import sys
 
 import waitress
 
+from ..client import read_token_file
 from . import create_app
 
 
@@ -28,8 +29,7 @@ def main(argv=None):
     path = args.ora_token_file or os.environ.get("ORA_TOKEN_FILE")
     if path:
         try:
-            with open(path, encoding="utf-8") as f:
-                token = f.read().strip()
+            token = read_token_file(path)
         except OSError as e:
             print(f"ora-dashboard: cannot read {path}: {e}", file=sys.stderr)
             return 2

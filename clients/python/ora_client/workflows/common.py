@@ -15,7 +15,7 @@ import sys
 import tempfile
 import zoneinfo
 
-from ..client import Client, OraError, TransportError
+from ..client import Client, OraError, TransportError, read_token_file
 from ..shipstation import MissingCredentials, ShipStation, ShipStationError, ShipStationUnavailable
 
 DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, 2, 3
@@ -76,8 +76,7 @@ def ora(args):
     path = args.ora_token_file or os.environ.get("ORA_TOKEN_FILE")
     if path:
         try:
-            with open(path, encoding="utf-8") as f:
-                token = f.read().strip()
+            token = read_token_file(path)
         except OSError as e:
             raise Usage(f"cannot read the ORA token file {path}: {e}") from e
     return Client(args.ora, token=token, tls=args.ora_tls, cafile=args.ora_ca)
