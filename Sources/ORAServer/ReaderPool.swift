@@ -63,16 +63,3 @@ final class ReaderPool: Sendable {
         }
     }
 }
-
-/// A job for one of the worker threads.
-enum QueuedJob: Sendable {
-    case read(ReadJob)
-    case write(WriteJob)
-
-    var ticket: Ticket {
-        switch self {
-        case .read(let j): return j.ticket
-        case .write(let j): return j.ticket
-        }
-    }
-}

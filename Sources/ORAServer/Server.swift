@@ -47,6 +47,8 @@ public final class Server {
     private(set) var memoryInUse = 0
     var pausedForMemory = Set<UInt64>()
     private var sweepTimer: UnsafeMutableRawPointer?
+    /// --max-connections, lowered to what the file descriptor limit allows (`fitDescriptors`).
+    private(set) var maxConnections: Int
     private var acceptErrorsLogged = 0
     private var nextConnectionID: UInt64 = 1
     private var state = State.running
@@ -57,6 +59,7 @@ public final class Server {
         Self.unblockStopSignals()
         self.config = config
         self.logger = logger
+        maxConnections = Self.fitDescriptors(config.maxConnections, logger: logger)
         let replication = config.replicateURL.map(ReplicationStatus.init(url:))
         context = MethodContext(config: config, stats: stats, replication: replication)
         boundAddress = config.listen
@@ -97,6 +100,28 @@ public final class Server {
         }
         ora_handle(failed)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Descriptors the server needs besides its connections: database files, the loop, readers.
+    static let reservedDescriptors = 32
+
+    /// Each connection is a file descriptor. Past the process's limit accept(2) fails, and libuv
+    /// then drops waiting connections without a word; so the limit is raised to its hard maximum
+    /// and, if still too low, --max-connections is lowered to fit, saying so: a connection over
+    /// it gets the precise `too_many_connections` answer instead.
+    static func fitDescriptors(_ wanted: Int, logger: Logger) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return wanted }
+        let needed = rlim_t(wanted + reservedDescriptors)
+        if limit.rlim_cur < needed {
+            limit.rlim_cur = min(needed, limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        let fits = max(1, Int(limit.rlim_cur) - reservedDescriptors)
+        guard fits < wanted else { return wanted }
+        logger.warning("the file descriptor limit is \(limit.rlim_cur): at most \(fits) connections at once (--max-connections \(wanted)); raise it with ulimit -n")
+        return fits
     }
 
     /// A parent may start us with signals blocked (Foundation's Process passes its mask on); the
@@ -211,11 +236,11 @@ public final class Server {
             conn.close()
             return
         }
-        if connections.count > config.maxConnections {
-            logger.warning("refusing connection: \(config.maxConnections) connections already open")
+        if connections.count > maxConnections {
+            logger.warning("refusing connection: \(maxConnections) connections already open")
             let refusal = RPCError(code: -32011, reason: "too_many_connections",
-                                   message: "Server has \(config.maxConnections) connections open; try again later",
-                                   extra: [("limit", .int(config.maxConnections))])
+                                   message: "Server has \(maxConnections) connections open; try again later",
+                                   extra: [("limit", .int(maxConnections))])
             conn.refuse(RPCResponse.failure(id: .null, error: refusal))
             return
         }

@@ -19,34 +19,6 @@ enum UVHandles {
     }
 }
 
-struct UVError: Error, CustomStringConvertible {
-    let code: Int32
-    let context: String
-    var description: String { "\(context): \(String(cString: uv_strerror(code)))" }
-
-    static func check(_ rc: Int32, _ context: @autoclosure () -> String) throws {
-        if rc < 0 { throw UVError(code: rc, context: context()) }
-    }
-}
-
-/// One uv_write in flight: owns the bytes until libuv is done with them.
-final class PendingWrite {
-    let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-    let bytes: UnsafeMutablePointer<UInt8>
-    let count: Int
-
-    init(_ data: ArraySlice<UInt8>) {
-        count = data.count
-        bytes = .allocate(capacity: data.count)
-        data.withUnsafeBufferPointer { bytes.initialize(from: $0.baseAddress!, count: data.count) }
-    }
-
-    deinit {
-        request.deallocate()
-        bytes.deallocate()
-    }
-}
-
 /// An async handle another thread may wake the loop with (uv_async_send is libuv's one
 /// thread-safe call).
 struct UVAsync: @unchecked Sendable {

@@ -20,6 +20,23 @@ struct ServerCommand: ParsableCommand {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension SyncMode: ExpressibleByArgument {}
 
+/// `--listen`: parsed once, by ArgumentParser, which names the flag when it does not parse.
+extension ListenAddress: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { description }
+}
+
+/// `--socket-mode`, in octal.
+struct OctalMode: ExpressibleByArgument {
+    let value: Int
+    init(value: Int) { self.value = value }
+    init?(argument: String) {
+        guard let value = Int(argument, radix: 8), (0...0o777).contains(value) else { return nil }
+        self.value = value
+    }
+    var defaultValueDescription: String { String(value, radix: 8) }
+}
+
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve newline-delimited JSON-RPC 2.0 on a TCP or Unix socket.")
 
@@ -27,7 +44,7 @@ struct Serve: ParsableCommand {
     var database = "./ora.db"
 
     @Option(help: "HOST:PORT, [IPv6]:PORT or unix:PATH.")
-    var listen = "127.0.0.1:7420"
+    var listen = ListenAddress.tcp(host: "127.0.0.1", port: 7420)
 
     @Option(help: "Ship dates older than this many days need backfill:true.")
     var freshnessDays = 60
@@ -75,7 +92,7 @@ struct Serve: ParsableCommand {
     var shutdownGrace = 10.0
 
     @Option(help: "Permissions of a Unix socket, in octal.")
-    var socketMode = "600"
+    var socketMode = OctalMode(value: 0o600)
 
     @Option(help: "Replicate the database continuously with Litestream to this URL (file:///path, s3://bucket/path, sftp://host/path; credentials from Litestream's environment variables).")
     var replicate: String?
@@ -108,7 +125,6 @@ struct Serve: ParsableCommand {
     var backupDir: String?
 
     func validate() throws {
-        guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, [IPv6]:PORT or unix:PATH, got \(listen)") }
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
         guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
@@ -118,10 +134,9 @@ struct Serve: ParsableCommand {
         if let replicate, replicate.range(of: "^[a-z][a-z0-9+.-]*://", options: .regularExpression) == nil {
             throw ValidationError("--replicate must be a URL such as file:///var/backups/ora or s3://bucket/ora, got \(replicate)")
         }
-        guard Int(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 600") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsCa != nil && tlsCert == nil { throw ValidationError("--tls-ca needs --tls-cert and --tls-key") }
-        if let address = ListenAddress(listen), !address.isLocalOnly {
+        if !listen.isLocalOnly {
             var missing: [String] = []
             if tlsCert == nil { missing.append("TLS (--tls-cert and --tls-key)") }
             if tokenFile == nil { missing.append("--token-file (every client must then auth first)") }
@@ -142,7 +157,7 @@ struct Serve: ParsableCommand {
         let logger = Logger(label: "ora-server")
         var config = ServerConfig()
         config.databasePath = database
-        config.listen = ListenAddress(listen)!
+        config.listen = listen
         config.freshnessDays = freshnessDays
         config.timeZone = timezone.flatMap(TimeZone.init(identifier:)) ?? .current
         config.maxLineBytes = maxLineBytes
@@ -157,7 +172,7 @@ struct Serve: ParsableCommand {
         config.syncIntervalMillis = syncIntervalMs
         config.writerCacheMiB = cacheMb
         config.shutdownGraceSeconds = shutdownGrace
-        config.socketMode = Int(socketMode, radix: 8)!
+        config.socketMode = socketMode.value
         config.replicateURL = replicate
         config.litestreamBinary = litestreamBin
         config.authTimeoutSeconds = authTimeout

@@ -155,4 +155,36 @@ struct TestCertificates {
         #expect(try fresh.call("parseSku", ["sku": "17612"])["valid"] == true)
         hogs.removeAll()
     }
+
+    /// With few file descriptors, --max-connections is lowered to fit and the server says so;
+    /// connections over it get the precise refusal instead of being dropped by accept(2), and the
+    /// server keeps accepting once others close.
+    @Test(.enabled("needs prlimit") { FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit") })
+    func descriptorLimitIsFittedAndSurvived() throws {
+        let dir = TempDir()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = ["--nofile=48:48", productsDirectory.appendingPathComponent("ora-server").path,
+                             "--database", dir.path("fd.db"), "--listen", "127.0.0.1:0", "--readers", "1"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        let log = OutputCollector(err)
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        var port = 0
+        let deadline = Date().addingTimeInterval(20)
+        while port == 0 && Date() < deadline {
+            if let r = log.text.range(of: "listen=127.0.0.1:") { port = Int(log.text[r.upperBound...].prefix(while: \.isNumber)) ?? 0 }
+            usleep(20_000)
+        }
+        #expect(port != 0 && log.text.contains("at most 16 connections at once"))
+        var clients: [RPCClient] = []
+        for _ in 0..<16 { clients.append(try RPCClient(port: port)) }
+        let over = try RPCClient(port: port)
+        #expect(try over.readJSON(timeout: 5)["error"]?["data"]?["reason"] == "too_many_connections")
+        clients.removeAll()
+        usleep(300_000)
+        #expect(try RPCClient(port: port).call("parseSku", ["sku": "17612"])["valid"] == true)
+    }
 }
