@@ -22,7 +22,7 @@ import Testing
         var acks: [UInt64] = []
         let started = Date()
         var i = 0
-        while Date().timeIntervalSince(started) < 1.5 {
+        while Date().timeIntervalSince(started) < 2.5 {
             _ = try c.call("recordShipment", shipment("N\(i)", day(), [("17612 - 250300", 1), ("18000", 2)]))
             acks.append(monotonicNanos())
             i += 1
@@ -31,9 +31,9 @@ import Testing
         sqlite3_close_v2(reader)
         server.stop()
         let syncs = try CrashLog(path: logPath).records.filter { $0.op == .sync && $0.file == 1 && $0.ended < end }
-        // Every write acknowledged more than half a second before the end was covered by a sync
-        // of the WAL that began after it (ten times the interval: room for a slow disk).
-        let margin: UInt64 = 500_000_000
+        // Every write acknowledged more than a second before the end was covered by a sync of the
+        // WAL that began after it (twenty times the interval: room for a slow disk and a busy CI).
+        let margin: UInt64 = 1_000_000_000
         let uncovered = acks.filter { ack in ack + margin < end && !syncs.contains { $0.began > ack } }
         var longest: UInt64 = 0
         for ack in acks where ack + margin < end {
