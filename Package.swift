@@ -36,7 +36,9 @@ let package = Package(
                 "CLibUV", "COpenSSL", "ORAStore", "ORADomain", "ORAProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
-            ]),
+            ],
+            // rpc.discover answers protocol/openrpc.json itself (Resources/openrpc.json links to it).
+            resources: [.embedInCode("Resources/openrpc.json")]),
         .executableTarget(
             name: "ora-server",
             dependencies: [

@@ -79,9 +79,9 @@ enum Methods {
     /// Every method the server answers.
     static var names: [String] { (Array(table.keys) + connectionMethods).sorted() }
 
-    /// The OpenRPC document (protocol/openrpc.json), parsed once.
+    /// The OpenRPC document (protocol/openrpc.json, embedded at build time), parsed once.
     static let document: JSON = {
-        do { return try JSONParser.parse(OpenRPCDocument.text, maxDepth: 256) } catch { fatalError("embedded openrpc.json: \(error)") }
+        do { return try JSONParser.parse(PackageResources.openrpc_json, maxDepth: 256) } catch { fatalError("embedded openrpc.json: \(error)") }
     }()
 
     static func discover(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
