@@ -215,9 +215,14 @@ public final class Replicator: Sendable {
     /// (5): after the writer has stopped.
     func stop() {
         let newest = stats.lastCommitWallNanos.load(ordering: .relaxed)
-        if status.state.withLock({ $0.running }) {
-            if syncNow(timeoutSeconds: Int(settings.stopSeconds)) { markSynced(through: newest) } else { logger.warning("litestream's last sync before stopping did not complete") }
+        // A Litestream started a moment ago may not answer on its socket yet: try until the bound.
+        let deadline = Date().addingTimeInterval(settings.stopSeconds)
+        var synced = false
+        while !synced && Date() < deadline && status.state.withLock({ $0.running }) {
+            synced = syncNow(timeoutSeconds: max(1, Int(deadline.timeIntervalSinceNow.rounded(.up))))
+            if !synced { usleep(100_000) }
         }
+        if synced { markSynced(through: newest) } else { logger.warning("litestream's last sync before stopping did not complete within \(Int(settings.stopSeconds)) s") }
         stopping.store(true, ordering: .relaxed)
         wake.signal(); wake.signal()
         if let process = child.withLock({ $0 }), process.isRunning {
