@@ -88,7 +88,7 @@ final class Writer: Sendable {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         while true {
             let group: [WriteJob]
-            if settings.checkpoints && store.uncheckpointedFrames > 0 {
+            if checkpointWanted(store) {
                 let elapsed = Int((DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1_000_000)
                 guard let batch = queue.popBatch(max: settings.maxGroup, timeoutMillis: max(1, settings.checkpointIntervalMillis - elapsed)) else {
                     checkpoint(store, .passive, last: &lastCheckpoint)
@@ -114,16 +114,24 @@ final class Writer: Sendable {
             }
             let due = store.uncheckpointedFrames >= settings.checkpointFrames
                 || (queue.count == 0 && DispatchTime.now().uptimeNanoseconds - lastCheckpoint >= UInt64(settings.checkpointIntervalMillis) * 1_000_000)
-            if due && settings.checkpoints && store.uncheckpointedFrames > 0 && !failure.hasFailed { checkpoint(store, .passive, last: &lastCheckpoint) }
+            if due && checkpointWanted(store) { checkpoint(store, .passive, last: &lastCheckpoint) }
             if logger.logLevel <= .debug, let line = window.report(stats) { logger.debug("\(line)") }
         }
         // After a failed sync the WAL is left as it is: restart recovers it from what the disk has.
-        if !failure.hasFailed && settings.checkpoints { checkpoint(store, .truncate, last: &lastCheckpoint) }
+        if settings.checkpoints { checkpoint(store, .truncate, last: &lastCheckpoint) }
+    }
+
+    /// Frames wait to be copied and nothing forbids it: Litestream checkpoints itself, and after a
+    /// failed sync the WAL stays as it is (SyncFailure (3)).
+    private func checkpointWanted(_ store: Store) -> Bool {
+        settings.checkpoints && !failure.hasFailed && store.uncheckpointedFrames > 0
     }
 
     /// Copies the WAL into the file on the writer's own connection. PASSIVE between groups waits for
     /// no reader; with every frame copied, the next commit starts the WAL over.
     private func checkpoint(_ store: Store, _ mode: Store.CheckpointMode, last: inout UInt64) {
+        // The sync may fail while the writer waits for its idle interval to end.
+        guard !failure.hasFailed else { return }
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             try store.checkpoint(mode)

@@ -102,4 +102,28 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
         #expect(got[1]?["error"]?["data"]?["reason"] == "shutting_down")
         #expect(try Store.openReader(path: store.path).db.scalarInt("SELECT count(*) FROM t") == 0)
     }
+
+    /// After a failed sync the writer, idle, never checkpoints: the WAL is left for restart to recover.
+    @Test func noCheckpointAfterASyncFailure() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try openStore(dir)
+        let replies = CollectedReplies()
+        let failure = SyncFailure { _ in }
+        let stats = Stats()
+        var settings = Writer.Settings()
+        settings.checkpointIntervalMillis = 300
+        let writer = Writer(store: store, queueDepth: 100, settings: settings, sink: replies, syncer: nil,
+                            failure: failure, stats: stats, logger: logger)
+        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+        _ = try replies.wait(for: 1)
+        failure.fail("fdatasync of the WAL failed: Input/output error")
+        let before = stats.checkpoints.load(ordering: .relaxed)
+        usleep(900_000)  // three idle intervals: each would have checkpointed the committed frames
+        writer.stop()
+        #expect(stats.checkpoints.load(ordering: .relaxed) == before)
+        let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int ?? 0
+        #expect(wal > 0)
+    }
 }
