@@ -29,4 +29,13 @@ extension Params {
         guard let c = try code(key) else { throw .invalidParams(pointer(key), "is required") }
         return c
     }
+
+    /// An order number a request records: 1-100 characters, no control characters.
+    public func requiredOrderNumber() throws(RPCError) -> String {
+        let number = try requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+        if number.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw .invalidParams("/orderNumber", "must not contain control characters")
+        }
+        return number
+    }
 }

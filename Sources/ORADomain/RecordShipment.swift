@@ -74,10 +74,7 @@ public struct RecordShipmentRequest: Sendable {
     /// error here (it is refused later with -32002 and quarantined).
     public init(params: JSON?) throws(RPCError) {
         let p = try Params(params, allowed: Self.parameterNames)
-        orderNumber = try p.requiredString("orderNumber", maxLength: 100, allowEmpty: false)
-        if orderNumber.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw .invalidParams("/orderNumber", "must not contain control characters")
-        }
+        orderNumber = try p.requiredOrderNumber()
         shipDate = try p.requiredDate("shipDate")
         let rawItems = try p.requiredArray("items")
         if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
