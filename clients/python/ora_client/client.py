@@ -70,6 +70,13 @@ def read_token_file(path: str) -> str:
         return f.read().strip()
 
 
+def token_from_file_or_env(path: str | None) -> str | None:
+    """The token in `path`, else in the file $ORA_TOKEN_FILE names; None when neither is given.
+    OSError (its .filename says which file) when the file cannot be read."""
+    path = path or os.environ.get("ORA_TOKEN_FILE")
+    return read_token_file(path) if path else None
+
+
 class Client:
     def __init__(self, address: str | None = None, timeout: float = 30.0, token: str | None = None,
                  tls: bool = False, cafile: str | None = None) -> None:

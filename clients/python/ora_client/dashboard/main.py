@@ -7,7 +7,7 @@ import sys
 
 import waitress
 
-from ..client import read_token_file
+from ..client import DEFAULT_ADDRESS, token_from_file_or_env
 from . import create_app
 
 
@@ -25,17 +25,15 @@ def main(argv=None):
     if not host or not port.isdigit():
         print(f"ora-dashboard: --listen must be HOST:PORT, got {args.listen}", file=sys.stderr)
         return 2
-    token = None
-    path = args.ora_token_file or os.environ.get("ORA_TOKEN_FILE")
-    if path:
-        try:
-            token = read_token_file(path)
-        except OSError as e:
-            print(f"ora-dashboard: cannot read {path}: {e}", file=sys.stderr)
-            return 2
+    try:
+        token = token_from_file_or_env(args.ora_token_file)
+    except OSError as e:
+        print(f"ora-dashboard: cannot read {e.filename}: {e}", file=sys.stderr)
+        return 2
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(args.ora or os.environ.get("ORA_ADDRESS"), token=token, timezone=args.timezone, tls=args.ora_tls, cafile=args.ora_ca)
-    logging.getLogger("ora.dashboard").info("ora-dashboard serving http://%s:%s/ (ORA at %s)", host, port, args.ora or os.environ.get("ORA_ADDRESS") or "127.0.0.1:7420")
+    address = args.ora or os.environ.get("ORA_ADDRESS") or DEFAULT_ADDRESS
+    app = create_app(address, token=token, timezone=args.timezone, tls=args.ora_tls, cafile=args.ora_ca)
+    logging.getLogger("ora.dashboard").info("ora-dashboard serving http://%s:%s/ (ORA at %s)", host, port, address)
     waitress.serve(app, host=host.strip("[]"), port=int(port), threads=args.threads, ident="ora-dashboard")
     return 0
 

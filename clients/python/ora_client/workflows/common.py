@@ -15,7 +15,7 @@ import sys
 import tempfile
 import zoneinfo
 
-from ..client import Client, OraError, TransportError, read_token_file
+from ..client import Client, OraError, TransportError, token_from_file_or_env
 from ..shipstation import MissingCredentials, ShipStation, ShipStationError, ShipStationUnavailable
 
 DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, 2, 3
@@ -72,13 +72,10 @@ def date_arg(text):
 
 
 def ora(args):
-    token = None
-    path = args.ora_token_file or os.environ.get("ORA_TOKEN_FILE")
-    if path:
-        try:
-            token = read_token_file(path)
-        except OSError as e:
-            raise Usage(f"cannot read the ORA token file {path}: {e}") from e
+    try:
+        token = token_from_file_or_env(args.ora_token_file)
+    except OSError as e:
+        raise Usage(f"cannot read the ORA token file {e.filename}: {e}") from e
     return Client(args.ora, token=token, tls=args.ora_tls, cafile=args.ora_ca)
 
 
