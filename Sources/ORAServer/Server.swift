@@ -34,7 +34,6 @@ public final class Server {
     private var syncer: Syncer?
     private var replicator: Replicator?
     private var failure: SyncFailure!
-    private var exitStatus: Int32 = 0
     var listener: UnsafeMutableRawPointer?
     private var extraHandles: [UnsafeMutableRawPointer] = []
     private var graceTimer: UnsafeMutableRawPointer?
@@ -162,9 +161,12 @@ public final class Server {
         startSweeping()
         logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) tls=\(config.tls != nil ? "on" : "off") freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
         uv_run(loop, UV_RUN_DEFAULT)
-        if failure.hasFailed { exitStatus = Self.syncFailureExitStatus }
-        if exitStatus == 0 { logger.info("ora-server stopped cleanly") } else { logger.critical("ora-server stopped after a failed sync: \(failure.why ?? "")") }
-        return exitStatus
+        guard let why = failure.why else {
+            logger.info("ora-server stopped cleanly")
+            return 0
+        }
+        logger.critical("ora-server stopped after a failed sync: \(why)")
+        return Self.syncFailureExitStatus
     }
 
     // MARK: - Memory budget and timeouts
@@ -314,7 +316,6 @@ public final class Server {
     // MARK: - Shutdown
 
     fileprivate func syncFailed() {
-        exitStatus = Self.syncFailureExitStatus
         beginShutdown(because: "the disk failed a sync")
     }
 
