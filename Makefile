@@ -32,8 +32,8 @@ test:
 bench: deps
 	@command -v redis-server >/dev/null || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get install -y -qq redis-server >/dev/null || true; }
 	$(SWIFT) build -c release --product ora-server
-	$(SWIFT) build -c release --product ora-bench
-	.build/release/ora-bench --server .build/release/ora-server
+	$(SWIFT) build -c release --package-path bench
+	bench/.build/release/ora-bench --server .build/release/ora-server
 
 clean:
-	rm -rf .build
+	rm -rf .build bench/.build

@@ -1,10 +1,17 @@
 // swift-tools-version:6.0
-// ORA: the inventory and shipment service. One target per concern:
-//   ORAProtocol  bytes -> lines -> JSON -> JSON-RPC requests, and replies back to bytes
-//   ORADomain    the business rules as pure functions (SKU parser, dates, order lines, reconcile)
-//   ORAStore     SQLite: schema, migrations, the queries behind every method
-//   ORAServer    libuv loop, connections (TLS through COpenSSL), the single writer thread, the readers, dispatch
+// ORA: the inventory and shipment service. One target per concern, each depending only on those
+// above it:
+//   ORAProtocol  bytes -> lines -> JSON -> JSON-RPC requests, replies back to bytes, RPCError, Params
+//   ORADomain    the business rules as pure functions over values (SKU parser, dates, order lines,
+//                allocation, reconcile), refusing with DomainError; knows nothing of JSON-RPC
+//   ORAStore     SQLite: schema, migrations, the queries behind every method (StoreError for SQLite's
+//                failures, DomainError for refusals); knows nothing of JSON-RPC
+//   ORAServer    libuv loop, connections (TLS through COpenSSL), the single writer thread, the
+//                syncer, the readers; Methods* read params into requests and dispatch them, and
+//                RPCError+DomainError.swift is the one place refusals become JSON-RPC codes
 //   ora-server / ora-client   the executables
+// Tests/Support/ORATestSupport is the tests' seeded generator. The benchmark is its own package,
+// bench/, which uses the libraries below by path (`make bench`).
 import PackageDescription
 
 let package = Package(
@@ -13,7 +20,11 @@ let package = Package(
     products: [
         .executable(name: "ora-server", targets: ["ora-server"]),
         .executable(name: "ora-client", targets: ["ora-client"]),
-        .executable(name: "ora-bench", targets: ["ora-bench"]),
+        // For bench/ (and anything else that embeds ORA): the layers as libraries.
+        .library(name: "ORAProtocol", targets: ["ORAProtocol"]),
+        .library(name: "ORADomain", targets: ["ORADomain"]),
+        .library(name: "ORAStore", targets: ["ORAStore"]),
+        .library(name: "ORAServer", targets: ["ORAServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,8 +37,6 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "ORAProtocol"),
-        // A seeded random generator shared by the tests' fuzzers and ora-bench.
-        .target(name: "ORATestSupport"),
         .target(name: "ORADomain", dependencies: ["ORAProtocol"]),
         .target(name: "ORAStore", dependencies: ["CSQLite", "ORADomain", "ORAProtocol"]),
         .target(
@@ -52,14 +61,8 @@ let package = Package(
                 "ORAProtocol", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(
-            name: "ora-bench",
-            dependencies: [
-                "CLibUV", "COpenSSL", "ORAStore", "ORADomain", "ORAProtocol", "ORATestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "DequeModule", package: "swift-collections"),
-            ]),
-
+        // A seeded random generator for the tests' fuzzers, so any failure can be replayed.
+        .target(name: "ORATestSupport", path: "Tests/Support/ORATestSupport"),
         .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),

@@ -2,8 +2,6 @@
 // is a backfill) and dates later than tomorrow. The stale-date guard exists because a historical
 // re-sync once wrote an old date over part of a day's shipments.
 
-import ORAProtocol
-
 public struct DateGuard: Sendable {
     public let freshnessDays: Int
 
@@ -11,18 +9,10 @@ public struct DateGuard: Sendable {
 
     public func cutoff(today: BusinessDate) -> BusinessDate { today.adding(days: -freshnessDays) }
 
-    public func check(_ date: BusinessDate, today: BusinessDate, backfill: Bool) throws(RPCError) {
+    public func check(_ date: BusinessDate, today: BusinessDate, backfill: Bool) throws(DomainError) {
         let tomorrow = today.adding(days: 1)
-        if date > tomorrow {
-            throw RPCError(code: -32004, reason: "future_ship_date",
-                           message: "Ship date \(date) is later than tomorrow (\(tomorrow))",
-                           extra: [("shipDate", .string(date.description)), ("latest", .string(tomorrow.description))])
-        }
+        if date > tomorrow { throw .futureShipDate(date, latest: tomorrow) }
         let cutoff = cutoff(today: today)
-        if date < cutoff && !backfill {
-            throw RPCError(code: -32003, reason: "stale_ship_date",
-                           message: "Ship date \(date) is older than \(freshnessDays) days (cutoff \(cutoff)); send backfill:true if this is intended",
-                           extra: [("shipDate", .string(date.description)), ("cutoff", .string(cutoff.description))])
-        }
+        if date < cutoff && !backfill { throw .staleShipDate(date, cutoff: cutoff, freshnessDays: freshnessDays) }
     }
 }

@@ -1,7 +1,7 @@
-// importOrder's request as the domain sees it (INBOUND.md, "The orders inbox"): validated params,
-// and what "the same content" means for an order sent again.
+// importOrder's request as the domain sees it (INBOUND.md, "The orders inbox"; the server reads
+// it from params), and what "the same content" means for an order sent again.
 
-import ORAProtocol
+import Foundation
 
 public struct ImportOrderRequest: Sendable {
     public struct Item: Sendable {
@@ -11,33 +11,27 @@ public struct ImportOrderRequest: Sendable {
         public let parsed: ParsedSku
         public let quantity: Int64
         public let unitPriceCents: Int64?
+
+        public init(sku: String, quantity: Int64, unitPriceCents: Int64? = nil) {
+            self.sku = sku
+            self.trimmed = sku.trimmingCharacters(in: .whitespaces)
+            self.parsed = SkuParser.parse(sku)
+            self.quantity = quantity
+            self.unitPriceCents = unitPriceCents
+        }
     }
 
-    public static let parameterNames: [String] = ["orderNumber", "orderDate", "items", "source"]
 
     public let orderNumber: String
     public let orderDate: BusinessDate
     public let items: [Item]
     public let source: String?
 
-    public init(params: JSON?) throws(RPCError) {
-        let p = try Params(params, allowed: Self.parameterNames)
-        orderNumber = try p.requiredOrderNumber()
-        orderDate = try p.requiredDate("orderDate")
-        let rawItems = try p.requiredArray("items")
-        if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
-        if rawItems.count > RecordShipmentRequest.maxItems { throw .invalidParams("/items", "must hold at most \(RecordShipmentRequest.maxItems) items") }
-        var items: [Item] = []
-        for (i, raw) in rawItems.enumerated() {
-            let item = try Params(nested: raw, path: "/items/\(i)", allowed: ["sku", "quantity", "unitPriceCents"])
-            let sku = try item.requiredString("sku", maxLength: 200)
-            let trimmed = sku.trimmingCharacters(in: .whitespaces)
-            items.append(Item(sku: sku, trimmed: trimmed, parsed: SkuParser.parse(sku),
-                              quantity: try item.requiredInt("quantity", in: 1...RecordShipmentRequest.maxQuantity),
-                              unitPriceCents: try item.int("unitPriceCents", in: 0...1_000_000_000_000)))
-        }
+    public init(orderNumber: String, orderDate: BusinessDate, items: [Item], source: String? = nil) {
+        self.orderNumber = orderNumber
+        self.orderDate = orderDate
         self.items = items
-        source = try p.string("source", maxLength: 100)
+        self.source = source
     }
 }
 

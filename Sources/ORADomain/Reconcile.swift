@@ -13,7 +13,6 @@
 import ORAProtocol
 
 public struct ReconcileRequest: Sendable {
-    public static let parameterNames: [String] = ["date", "shipments", "apply", "source"]
     public static let maxShipments = 20_000
 
     public let date: BusinessDate
@@ -26,19 +25,6 @@ public struct ReconcileRequest: Sendable {
         self.shipments = shipments
         self.apply = apply
         self.source = source
-    }
-
-    public init(params: JSON?) throws(RPCError) {
-        let p = try Params(params, allowed: Self.parameterNames)
-        date = try p.requiredDate("date")
-        let raw = try p.requiredArray("shipments")
-        if raw.count > Self.maxShipments { throw .invalidParams("/shipments", "must hold at most \(Self.maxShipments) shipments") }
-        var shipments: [ShipStationShipment] = []
-        shipments.reserveCapacity(raw.count)
-        for (i, s) in raw.enumerated() { shipments.append(try ShipStationShipment(json: s, path: "/shipments/\(i)")) }
-        self.shipments = shipments
-        apply = try p.bool("apply") ?? false
-        source = try p.string("source", maxLength: 100) ?? "reconcile"
     }
 }
 

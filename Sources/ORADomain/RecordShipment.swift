@@ -1,5 +1,5 @@
-// recordShipment's request as the domain sees it: validated params, every SKU parsed, and the
-// order's lines merged so one order never holds the same SKU and lot twice.
+// recordShipment's request as the domain sees it (the server reads it from params): every SKU
+// parsed, and the order's lines merged so one order never holds the same SKU and lot twice.
 
 import ORAProtocol
 
@@ -42,11 +42,16 @@ public struct RecordShipmentRequest: Sendable {
         public let sku: String
         public let parsed: ParsedSku
         public let quantity: Int64
+
+        public init(sku: String, quantity: Int64) {
+            self.sku = sku
+            self.parsed = SkuParser.parse(sku)
+            self.quantity = quantity
+        }
     }
 
     public static let maxQuantity: Int64 = 1_000_000
     public static let maxItems = 10_000
-    public static let parameterNames: [String] = ["orderNumber", "shipDate", "items", "backfill", "source", "external"]
 
     public let orderNumber: String
     public let shipDate: BusinessDate
@@ -70,35 +75,10 @@ public struct RecordShipmentRequest: Sendable {
         (lines, baseSkus) = Self.linesAndBaseSkus(items)
     }
 
-    /// Checks the shape of every field; SKU text is parsed but an unparseable one is not an
-    /// error here (it is refused later with -32002 and quarantined).
-    public init(params: JSON?) throws(RPCError) {
-        let p = try Params(params, allowed: Self.parameterNames)
-        orderNumber = try p.requiredOrderNumber()
-        shipDate = try p.requiredDate("shipDate")
-        let rawItems = try p.requiredArray("items")
-        if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
-        if rawItems.count > Self.maxItems { throw .invalidParams("/items", "must hold at most \(Self.maxItems) items") }
-        var items: [Item] = []
-        items.reserveCapacity(rawItems.count)
-        for (i, raw) in rawItems.enumerated() {
-            let item = try Params(nested: raw, path: "/items/\(i)", allowed: ["sku", "quantity"])
-            let sku = try item.requiredString("sku", maxLength: 200)
-            let quantity = try item.requiredInt("quantity", in: 1...Self.maxQuantity)
-            items.append(Item(sku: sku, parsed: SkuParser.parse(sku), quantity: quantity))
-        }
-        self.items = items
-        backfill = try p.bool("backfill") ?? false
-        source = try p.string("source", maxLength: 100)
-        external = try p.bool("external") ?? false
-        (lines, baseSkus) = Self.linesAndBaseSkus(items)
-    }
-
-    /// Items whose SKU text does not parse, as `data.items` of the -32002 refusal.
-    public var invalidItems: [JSON] {
+    /// Items whose SKU text does not parse (refused as invalid_sku, and quarantined).
+    public var invalidItems: [DomainError.InvalidSkuItem] {
         items.enumerated().compactMap { i, item in
-            guard let error = item.parsed.error else { return nil }
-            return ["index": .int(i), "sku": .string(item.sku), "error": .string(error)]
+            item.parsed.error.map { DomainError.InvalidSkuItem(index: i, sku: item.sku, error: $0) }
         }
     }
 

@@ -47,10 +47,6 @@ extension RPCError {
     public static func internalError(_ message: String) -> RPCError {
         RPCError(code: -32603, reason: "internal_error", message: "Internal error: \(message)")
     }
-    public static func unknownSku(_ skus: [String]) -> RPCError {
-        RPCError(code: -32001, reason: "unknown_sku", message: "Unknown SKU: \(skus.joined(separator: ", "))",
-                 extra: [("skus", .array(skus.map(JSON.string)))])
-    }
     public static func overloaded(queueDepth: Int) -> RPCError {
         RPCError(code: -32011, reason: "overloaded",
                  message: "Write queue is full (\(queueDepth) requests); nothing was written, retry later",

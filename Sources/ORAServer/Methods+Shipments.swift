@@ -7,7 +7,11 @@ import ORAStore
 extension Methods {
     static func recordShipment(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let request = try RecordShipmentRequest(params: params)
-        try ctx.dateGuard.check(request.shipDate, today: ctx.today(), backfill: request.backfill)
+        do {
+            try ctx.dateGuard.check(request.shipDate, today: ctx.today(), backfill: request.backfill)
+        } catch {
+            throw RPCError(error)
+        }
         let original = params ?? .null
         return .write { store, now in try store.recordShipment(request, params: original, now: now) }
     }

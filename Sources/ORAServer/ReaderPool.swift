@@ -52,11 +52,9 @@ final class ReaderPool: Sendable {
             do {
                 let result = try job.work(store)
                 bytes = job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
-            } catch let error as RPCError {
-                bytes = Writer.encode(ticket: job.ticket, error)
             } catch {
-                logger.error("\(job.method) failed: \(error)")
-                bytes = Writer.encode(ticket: job.ticket, .internalError("\(error)"))
+                if RPCError.refusal(error) == nil { logger.error("\(job.method) failed: \(error)") }
+                bytes = Writer.encode(ticket: job.ticket, RPCError.refusal(error) ?? .internalError("\(error)"))
             }
             let reply = Completion(ticket: job.ticket, bytes: bytes)
             if let syncer { syncer.postRead(reply) } else { mailbox.post([reply]) }

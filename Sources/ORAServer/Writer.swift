@@ -217,21 +217,19 @@ final class Writer: Sendable {
             let result = try job.work(store, now)
             try db.run("RELEASE request")
             return .result(result)
-        } catch let error as RPCError {
-            rollback(store)
-            return fail(error)
         } catch let refusal as QuarantinedRefusal {
             rollback(store)
-            guard db.isInTransaction else { return fail(refusal.error) }
+            guard db.isInTransaction else { return fail(RPCError(refusal.error)) }
             do {
                 try store.quarantine(refusal, now: now)
             } catch {
                 logger.error("cannot quarantine a refused \(refusal.method): \(error)")
                 return fail(.internalError("request refused (\(refusal.error.message)) and could not be quarantined: \(error)"))
             }
-            return fail(refusal.error)
+            return fail(RPCError(refusal.error))
         } catch {
             rollback(store)
+            if let refusal = RPCError.refusal(error) { return fail(refusal) }
             logger.error("\(job.method) failed: \(error)")
             return fail(.internalError("\(error); nothing was written"))
         }

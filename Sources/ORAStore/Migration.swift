@@ -104,8 +104,8 @@ public struct Migration {
         var quarantined: [JSON] = []
 
         func quarantine(table: String, row: JSON, order: String?, reason: String, message: String) throws {
-            try store.quarantine(QuarantinedRefusal(error: RPCError(code: -32602, reason: reason, message: message), method: "migrate",
-                                                    orderNumber: order, request: ["table": .string(table), "row": row], source: "migration"), now: now)
+            try store.quarantine(method: "migrate", orderNumber: order, reason: reason, message: message,
+                                 request: ["table": .string(table), "row": row], source: "migration", now: now)
             quarantined.append(["table": .string(table), "row": row["id"] ?? .null, "orderNumber": .string(order), "reason": .string(reason), "message": .string(message)])
         }
 

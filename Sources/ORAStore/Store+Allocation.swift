@@ -58,10 +58,9 @@ extension Store {
             switch Allocation.allocate(lines, fifo: fifo, named: named, tracked: tracked) {
             case .failure(let e):
                 let codes = Dictionary(items.map { ($0.skuID, $0.skuCode) }, uniquingKeysWith: { a, _ in a })
-                let short: [JSON] = e.short.map { ["skuCode": .string(codes[$0.skuID]!), "wanted": .int($0.wanted), "available": .int($0.available)] }
-                throw RPCError(code: -32021, reason: "insufficient_stock",
-                               message: "Insufficient stock for order \(number): \(e.short.map { "\(codes[$0.skuID]!) wants \($0.wanted), \($0.available) available" }.joined(separator: "; ")); nothing was allocated",
-                               extra: [("short", .array(short))])
+                throw DomainError.insufficientStock(orderNumber: number, short: e.short.map {
+                    DomainError.ShortSku(skuCode: codes[$0.skuID]!, wanted: $0.wanted, available: $0.available)
+                })
             case .success(let pieces):
                 try db.run("DELETE FROM order_items_inbox WHERE order_id = ?", [.int(order.id)])
                 for (position, piece) in pieces.enumerated() {

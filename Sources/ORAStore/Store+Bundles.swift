@@ -14,7 +14,7 @@ extension Store {
     /// ones (future imports only: an imported order keeps what it expanded to).
     public func upsertBundle(code: String, name: String?, components: [BundleComponent], now: String) throws -> JSON {
         let skus = try skuIDs(for: components.map(\.skuCode))
-        if !skus.unknown.isEmpty { throw RPCError.unknownSku(skus.unknown) }
+        if !skus.unknown.isEmpty { throw DomainError.unknownSku(skus.unknown) }
         let existing = try db.one("SELECT bundle_id FROM bundles WHERE bundle_sku = ?", [.text(code)]) { $0.int(0) }
         let id: Int64
         if let existing {

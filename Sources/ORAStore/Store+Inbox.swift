@@ -57,15 +57,13 @@ extension Store {
 
     func requireInboxOrder(_ number: String) throws -> InboxOrder {
         guard let order = try loadInboxOrder(number) else {
-            throw RPCError(code: -32023, reason: "unknown_order", message: "Unknown order: the inbox holds no order \(number)",
-                           extra: [("orderNumber", .string(number))])
+            throw DomainError.unknownOrder(number)
         }
         return order
     }
 
-    static func invalidTransition(_ order: InboxOrder, _ what: String) -> RPCError {
-        RPCError(code: -32022, reason: "invalid_transition", message: "Order \(order.number) is \(order.status): cannot \(what)",
-                 extra: [("status", .string(order.status))])
+    static func invalidTransition(_ order: InboxOrder, _ what: String) -> DomainError {
+        .invalidTransition(orderNumber: order.number, status: order.status, action: what)
     }
 
     func inboxItems(_ orderID: Int64) throws -> [InboxItem] {

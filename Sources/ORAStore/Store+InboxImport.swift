@@ -14,22 +14,20 @@ import ORADomain
 
 extension Store {
     public func importOrder(_ r: ImportOrderRequest, params: JSON, now: String) throws -> JSON {
-        func refuse(_ error: RPCError) -> QuarantinedRefusal {
+        func refuse(_ error: DomainError) -> QuarantinedRefusal {
             QuarantinedRefusal(error: error, method: "importOrder", orderNumber: r.orderNumber, request: params, source: r.source)
         }
         var bundles: [Int: [(skuID: Int64, skuCode: String, quantity: Int64)]] = [:]
-        var invalid: [JSON] = []
+        var invalid: [DomainError.InvalidSkuItem] = []
         for (i, item) in r.items.enumerated() {
             if let components = try bundleComponents(item.trimmed) {
                 bundles[i] = components
             } else if let error = item.parsed.error {
-                invalid.append(["index": .int(i), "sku": .string(item.sku), "error": .string(error)])
+                invalid.append(DomainError.InvalidSkuItem(index: i, sku: item.sku, error: error))
             }
         }
         if !invalid.isEmpty {
-            throw refuse(RPCError(code: -32002, reason: "invalid_sku",
-                                  message: "Invalid SKU text in \(invalid.count) item(s) of order \(r.orderNumber); nothing was written, the request is quarantined",
-                                  extra: [("items", .array(invalid))]))
+            throw refuse(.invalidSku(orderNumber: r.orderNumber, items: invalid))
         }
         var seen = Set<String>()
         let baseSkus = r.items.indices.filter { bundles[$0] == nil }.compactMap { r.items[$0].parsed.baseSku }.filter { seen.insert($0).inserted }
@@ -42,9 +40,7 @@ extension Store {
         if let existing = try loadInboxOrder(r.orderNumber) {
             if existing.content == content { return try importReply(existing, status: "unchanged") }
             guard existing.status == "pending" else {
-                throw RPCError(code: -32020, reason: "order_locked",
-                               message: "Order \(r.orderNumber) is \(existing.status): its content can no longer change (ShipStation has it); nothing was written",
-                               extra: [("status", .string(existing.status))])
+                throw DomainError.orderLocked(orderNumber: r.orderNumber, status: existing.status)
             }
             try moveAllocatedUnits(existing, sign: -1)
             try db.run("DELETE FROM order_items_inbox WHERE order_id = ?", [.int(existing.id)])

@@ -35,7 +35,7 @@ extension Store {
     /// The lot named by `lotNumber`, or -32602 at `/lotNumber`: stock moves on lots that exist.
     func requireLot(skuID: Int64, skuCode: String, lotNumber: String) throws -> LotFacts {
         guard let lot = try lotFacts(skuID: skuID, lotNumber: lotNumber) else {
-            throw RPCError.invalidParams("/lotNumber", "names no lot of SKU \(skuCode): \(lotNumber)")
+            throw DomainError.invalidValue(field: "/lotNumber", problem: "names no lot of SKU \(skuCode): \(lotNumber)")
         }
         return lot
     }
@@ -95,11 +95,11 @@ extension Store {
         let sku = try requireSku(skuCode)
         let lot = try requireLot(skuID: sku, skuCode: skuCode, lotNumber: lotNumber)
         guard let expected = try remaining(of: lot) else {
-            throw RPCError.invalidParams("/lotNumber", "lot \(lotNumber) of SKU \(skuCode) has no initial quantity yet: receive it with upsertLot first")
+            throw DomainError.invalidValue(field: "/lotNumber", problem: "lot \(lotNumber) of SKU \(skuCode) has no initial quantity yet: receive it with upsertLot first")
         }
         let difference = counted - expected
         guard abs(difference) <= 1_000_000 else {
-            throw RPCError.invalidParams("/counted", "differs from the expected \(expected) by more than 1,000,000")
+            throw DomainError.invalidValue(field: "/counted", problem: "differs from the expected \(expected) by more than 1,000,000")
         }
         let entry = difference == 0 ? nil
             : try addEntry(sku: sku, lot: lot.id, quantity: difference, reason: .count, date: date, note: note, source: source, now: now)

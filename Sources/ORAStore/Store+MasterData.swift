@@ -20,7 +20,7 @@ extension Store {
     }
 
     func requireSku(_ code: String) throws -> Int64 {
-        guard let id = try skuID(code: code) else { throw RPCError.unknownSku([code]) }
+        guard let id = try skuID(code: code) else { throw DomainError.unknownSku([code]) }
         return id
     }
 

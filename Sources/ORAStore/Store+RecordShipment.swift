@@ -15,14 +15,12 @@ extension Store {
     }
 
     public func recordShipment(_ r: RecordShipmentRequest, params: JSON, now: String) throws -> RecordedShipment {
-        func refuse(_ error: RPCError) -> QuarantinedRefusal {
+        func refuse(_ error: DomainError) -> QuarantinedRefusal {
             QuarantinedRefusal(error: error, method: "recordShipment", orderNumber: r.orderNumber, request: params, source: r.source)
         }
         let invalid = r.invalidItems
         if !invalid.isEmpty {
-            throw refuse(RPCError(code: -32002, reason: "invalid_sku",
-                                  message: "Invalid SKU text in \(invalid.count) item(s) of order \(r.orderNumber); nothing was written, the request is quarantined",
-                                  extra: [("items", .array(invalid))]))
+            throw refuse(.invalidSku(orderNumber: r.orderNumber, items: invalid))
         }
         let skus = try skuIDs(for: r.baseSkus)
         if !skus.unknown.isEmpty { throw refuse(.unknownSku(skus.unknown)) }

@@ -56,10 +56,10 @@ import ORAProtocol
         #expect(throws: Never.self) { try g.check(today.adding(days: -60), today: today, backfill: false) }
         #expect(throws: Never.self) { try g.check(today.adding(days: -61), today: today, backfill: true) }
         do { try g.check(today.adding(days: -61), today: today, backfill: false); Issue.record() } catch {
-            #expect(error.code == -32003 && error.data["cutoff"] == "2025-08-07")
+            #expect(error == .staleShipDate(today.adding(days: -61), cutoff: BusinessDate(iso: "2025-08-07")!, freshnessDays: 60))
         }
         do { try g.check(today.adding(days: 2), today: today, backfill: true); Issue.record() } catch {
-            #expect(error.code == -32004)
+            #expect(error == .futureShipDate(today.adding(days: 2), latest: today.adding(days: 1)))
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import ORAProtocol
 import ORADomain
 import ORAStore
+import ORAServer
 
 struct Bench {
     let serverBinary: String

@@ -3,7 +3,6 @@
 
 import Foundation
 import ORAProtocol
-import ORATestSupport
 
 
 struct ShipmentStream {
@@ -12,7 +11,7 @@ struct ShipmentStream {
 
     /// The i-th shipment's recordShipment params.
     static func shipments(count: Int, prefix: String, seed: UInt64 = 42) -> [JSON] {
-        var rng = SplitMix(seed: seed)
+        var rng = StreamRandom(seed: seed)
         let today = Date()
         var out: [JSON] = []
         out.reserveCapacity(count)

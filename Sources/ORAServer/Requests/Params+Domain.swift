@@ -1,6 +1,7 @@
 // Params readers for the domain's own value types.
 
 import ORAProtocol
+import ORADomain
 
 extension Params {
     public func date(_ key: String) throws(RPCError) -> BusinessDate? {

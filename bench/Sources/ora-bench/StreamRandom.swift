@@ -1,0 +1,15 @@
+// The shipment stream's seeded generator (xorshift64*): the same seed gives the same stream, so
+// every variant and every run writes the same shipments.
+
+struct StreamRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+}
