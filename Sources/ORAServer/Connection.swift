@@ -4,18 +4,11 @@
 //   onRead -> framer -> handleLine -> RPCDecoder -> dispatch -> (loop | reader | writer)
 //   completions (mailbox) -> replies.fill -> flush -> uv_write -> onWrite
 //
-// (1) Reading stops while the connection has `maxInFlight` unanswered requests (or jobs waiting to
-//     start) or `maxOutputBytes`
-//     of unsent replies, and resumes at half of each: a client that never reads costs a bounded
-//     amount of memory and never slows anyone else.
-// (2) Requests of one connection take effect in the order sent: consecutive writes go to the
-//     writer together (it runs them in order), consecutive reads run side by side, but a read waits
-//     for the connection's earlier writes to commit and a write for its earlier reads to finish.
-//     So "record, then list" pipelined on one connection always lists the record.
+// (1) Reading stops while the connection holds too much, and resumes at half (ReadPressure.swift).
+// (2) Requests of one connection take effect in the order sent (JobOrder.swift).
 // (3) The memory of the handle and of this object is released only in `onClose`.
 
 import CLibUV
-import DequeModule
 import Foundation
 import ORAProtocol
 
@@ -31,10 +24,8 @@ final class Connection {
     /// No more requests are taken; close once every reply is written.
     private var draining = false
     var authenticated: Bool
-    /// Jobs that must wait for the opposite kind of job to finish first (see (2)).
-    private var held = Deque<QueuedJob>()
-    private var readsInFlight = 0
-    private var writesInFlight = 0
+    /// Which jobs may start now, and which wait for the opposite kind to finish (2).
+    private var order = JobOrder<QueuedJob>()
     /// With --tls-cert: this connection's TLS state (TLS.swift).
     private let tls: TLSSession?
     /// uv_now when it connected and when it last sent a byte (auth and idle timeouts).
@@ -81,23 +72,19 @@ final class Connection {
     }
 
     /// Unanswered requests, and jobs still waiting to start (a batch is one reply but many jobs).
-    private var inFlight: Int { replies.pendingCount + held.count }
+    private var inFlight: Int { replies.pendingCount + order.heldCount }
 
     /// Replies written to the socket's queue or made and not yet taken from the response queue.
     private var outputBytes: Int { unsentBytes + replies.filledBytes }
 
-    private var isBackedUp: Bool {
-        inFlight >= server.config.maxInFlight || outputBytes >= server.config.maxOutputBytes || heldByMemoryBudget
+    private var load: ReadPressure.Load {
+        ReadPressure.Load(inFlight: inFlight, outputBytes: outputBytes, unsentBytes: unsentBytes, memory: usage,
+                          serverOverBudget: server.overMemoryBudget)
     }
 
-    private var hasDrained: Bool {
-        inFlight <= server.config.maxInFlight / 2 && unsentBytes <= server.config.maxOutputBytes / 2 && !heldByMemoryBudget
-    }
+    private var isBackedUp: Bool { server.readPressure.isBackedUp(load) }
 
-    /// Past the server's memory budget the connections holding more than a small share stop being
-    /// read; the others (a fresh client, one that reads its replies) go on being served.
-    static let smallShare = 64 * 1024
-    private var heldByMemoryBudget: Bool { server.overMemoryBudget && usage > Self.smallShare }
+    private var hasDrained: Bool { server.readPressure.hasDrained(load) }
 
     /// Tells the server how much memory this connection holds now.
     private func accountMemory() {
@@ -181,14 +168,7 @@ final class Connection {
 
     /// A job for a reader or the writer: started now, or held behind the opposite kind.
     func enqueue(_ job: QueuedJob) {
-        if held.isEmpty && canStart(job) { start(job) } else { held.append(job) }
-    }
-
-    private func canStart(_ job: QueuedJob) -> Bool {
-        switch job {
-        case .read: return writesInFlight == 0
-        case .write: return readsInFlight == 0
-        }
+        if order.admit(job) { start(job) }
     }
 
     private func start(_ job: QueuedJob) {
@@ -200,25 +180,15 @@ final class Connection {
             }
             return
         }
-        switch job {
-        case .read: readsInFlight += 1
-        case .write: writesInFlight += 1
-        }
+        order.started(job)
     }
 
     /// A reply for one of this connection's requests (on the loop thread).
     func complete(_ ticket: Ticket, bytes: [UInt8]) {
-        switch ticket.worker {
-        case .reader?: readsInFlight -= 1
-        case .writer?: writesInFlight -= 1
-        case nil: break
-        }
+        if let worker = ticket.worker { order.finished(write: worker == .writer) }
         if ticket.id != nil { replies.fill(ticket.seq, part: ticket.part, bytes: bytes) }
         if let n = requestBytes.removeValue(forKey: ticket.seq) { requestBytesTotal -= n }
-        while let next = held.first, canStart(next) {
-            held.removeFirst()
-            start(next)
-        }
+        while let next = order.nextReady() { start(next) }
     }
 
     // MARK: - Writing

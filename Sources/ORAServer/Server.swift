@@ -24,6 +24,7 @@ public final class Server {
     let logger: Logger
     let stats = Stats()
     let context: MethodContext
+    let readPressure: ReadPressure
     let readBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Server.readBufferSize)
 
     private let lock: DatabaseLock
@@ -61,6 +62,7 @@ public final class Server {
         maxConnections = Self.fitDescriptors(config.maxConnections, logger: logger)
         let replication = config.replicateURL.map(ReplicationStatus.init(url:))
         context = MethodContext(config: config, stats: stats, replication: replication)
+        readPressure = ReadPressure(maxInFlight: config.maxInFlight, maxOutputBytes: config.maxOutputBytes)
         boundAddress = config.listen
         lock = try DatabaseLock(path: config.databasePath)
         let writerStore = try Store.openWriter(path: config.databasePath, sync: config.sync, walLimitBytes: config.walLimitBytes,

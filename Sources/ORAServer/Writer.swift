@@ -48,6 +48,7 @@ final class Writer: Sendable {
     private let logger: Logger
     private let settings: Settings
     private let failure: SyncFailure
+    private let transactions: any TransactionControl
     private let finished = DispatchSemaphore(value: 0)
 
     /// With `--sync pipelined`, committed replies go through here to be synced first; with
@@ -55,8 +56,9 @@ final class Writer: Sendable {
     private let syncer: Syncer?
 
     init(store: Store, queueDepth: Int, settings: Settings, sink: any ReplySink, syncer: Syncer?,
-         failure: SyncFailure, stats: Stats, logger: Logger) {
+         failure: SyncFailure, stats: Stats, logger: Logger, transactions: any TransactionControl = SQLiteTransactions()) {
         queue = WorkQueue(capacity: queueDepth)
+        self.transactions = transactions
         self.sink = sink
         self.syncer = syncer
         self.failure = failure
@@ -157,7 +159,7 @@ final class Writer: Sendable {
         var pending = group[...]
         transactions: while !pending.isEmpty {
             do {
-                try db.run("BEGIN IMMEDIATE")
+                try transactions.begin(db)
             } catch {
                 logger.error("cannot begin a transaction for \(pending.count) requests: \(error)")
                 let failure = RPCError.internalError("the database could not begin a transaction (\(error)); nothing was written")
@@ -178,7 +180,7 @@ final class Writer: Sendable {
             }
             executed = DispatchTime.now().uptimeNanoseconds
             do {
-                try db.run("COMMIT")
+                try transactions.commit(db)
                 stats.lastCommitWallNanos.store(Int(Date().timeIntervalSince1970 * 1e9), ordering: .relaxed)
                 replies += done.map { Completion(ticket: $0.job.ticket, reply: $0.reply) }
             } catch {

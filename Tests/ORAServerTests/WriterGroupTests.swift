@@ -126,4 +126,81 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
         let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int ?? 0
         #expect(wal > 0)
     }
+
+    /// A COMMIT that fails (here SQLITE_BUSY, from the seam) answers every request of the group
+    /// "nothing was written", and it is so; the next group commits as usual.
+    @Test func failedCommitWritesNothing() throws {
+        let (got, rows, failure) = try runGroupWithFailingCommit(StoreError(code: 5, message: "database is locked"))
+        for seq: UInt64 in 1...3 {
+            #expect(got[seq]?["error"]?["code"] == -32603)
+            #expect(got[seq]?["error"]?["message"]?.stringValue?.contains("nothing was written") == true)
+        }
+        #expect(got[4]?["result"] == "done")
+        #expect(!failure.hasFailed)
+        #expect(rows == ["d"])
+    }
+
+    /// A COMMIT whose sync fails (SQLITE_IOERR_FSYNC) leaves the outcome unknown: every request of
+    /// the group says so (sync_failed, written: unknown), the latch is set, and the next write is
+    /// refused without being written.
+    @Test func failedCommitSyncIsFinal() throws {
+        let (got, rows, failure) = try runGroupWithFailingCommit(StoreError(code: 10 | (4 << 8), message: "disk I/O error"))
+        for seq: UInt64 in 1...3 {
+            #expect(got[seq]?["error"]?["data"]?["reason"] == "sync_failed")
+            #expect(got[seq]?["error"]?["data"]?["written"] == "unknown")
+        }
+        #expect(got[4]?["error"]?["data"]?["reason"] == "shutting_down")
+        #expect(failure.hasFailed)
+        #expect(rows.isEmpty)
+    }
+
+    /// Requests 1-3 form one group whose COMMIT fails with `error`; request 4 comes after. Returns
+    /// the replies by request, the rows of `t` afterwards, and the latch.
+    private func runGroupWithFailingCommit(_ error: StoreError) throws -> ([UInt64: JSON], [String], SyncFailure) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try openStore(dir)
+        let replies = CollectedReplies()
+        let failure = SyncFailure { _ in }
+        let commits = FailingCommit(failing: 2, with: error)
+        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                            failure: failure, stats: Stats(), logger: logger, transactions: commits)
+        let gate = DispatchSemaphore(value: 0)
+        #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
+        usleep(50_000)
+        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+        #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
+        #expect(writer.submit(job(3, "INSERT INTO t VALUES ('c')")))
+        gate.signal()
+        _ = try replies.wait(for: 4)
+        #expect(writer.submit(job(4, "INSERT INTO t VALUES ('d')")))
+        let got = try replies.wait(for: 5)
+        writer.stop()
+        #expect(commits.attempts == 2 + (failure.hasFailed ? 0 : 1))
+        let rows = try Store.openReader(path: store.path).db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
+        return (got, rows, failure)
+    }
+}
+
+/// SQLite's transactions, but the `failing`-th COMMIT throws `error` without committing.
+final class FailingCommit: TransactionControl {
+    private let failing: Int
+    private let error: StoreError
+    private let count = Mutex(0)
+
+    init(failing: Int, with error: StoreError) {
+        self.failing = failing
+        self.error = error
+    }
+
+    var attempts: Int { count.withLock { $0 } }
+
+    func begin(_ db: Database) throws { try SQLiteTransactions().begin(db) }
+
+    func commit(_ db: Database) throws {
+        let n = count.withLock { $0 += 1; return $0 }
+        if n == failing { throw error }
+        try SQLiteTransactions().commit(db)
+    }
 }
