@@ -19,13 +19,15 @@ build-debug: deps
 run: build
 	.build/release/ora-server --database $(DB) --listen $(LISTEN)
 
-## Every test: Swift unit and integration tests, then the Python client's tests.
+## Every test: Swift unit and integration tests (with ora-bench's smoke run, built from bench/), then the Python
+## client's tests (mypy --strict among them).
 test:
 	@./scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) build --package-path bench
+	ORA_BENCH_BIN="$$($(SWIFT) build --package-path bench --show-bin-path)/ora-bench" $(SWIFT) test
 	@if [ -d clients/python/tests ]; then \
-		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ORA_REQUIRE_INSTALLED_COMMANDS=1 ORA_REQUIRE_BROWSER=1 python3 -m pytest -q clients/python/tests; \
+		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ORA_REQUIRE_INSTALLED_COMMANDS=1 ORA_REQUIRE_BROWSER=1 ORA_REQUIRE_MYPY=1 python3 -m pytest -q clients/python/tests; \
 	fi
 
 ## Benchmarks: release build, then ORA against the Python-era scripts, its ceiling and redis.
