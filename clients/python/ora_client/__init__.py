@@ -1,5 +1,12 @@
-"""Python client for ORA: the only way the Python-era scripts reach the inventory data."""
+"""Python client for ORA: the only way the Python-era scripts reach the inventory data.
 
-from .client import Client, OraError, TransportError, DEFAULT_ADDRESS, read_token_file
+    ora_client.client        the JSON-RPC client (Client, OraError, TransportError) and result types
+    ora_client.shipstation   ShipStation's v1 API as the workflows use it
+    ora_client.workflows     the nine commands (ora-import-xml, ora-daily-shipments, ...)
+    ora_client.dashboard     the read-only web page (ora-dashboard)
+    ora_client.cli           what every command line shares: ORA's options, logging, usage errors
+"""
 
-__all__ = ["Client", "OraError", "TransportError", "DEFAULT_ADDRESS", "read_token_file"]
+from .client import DEFAULT_ADDRESS, Client, OraError, TransportError, read_token_file, token_from_file_or_env, types
+
+__all__ = ["Client", "OraError", "TransportError", "DEFAULT_ADDRESS", "read_token_file", "token_from_file_or_env", "types"]

@@ -11,17 +11,15 @@ connection when the old one dropped; others are not, since the server may alread
 from __future__ import annotations
 
 import json
-import os
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, cast
 
-#: A JSON object as the server sends it (results are plain dicts and lists).
-JSONObject = dict[str, Any]
-
-DEFAULT_ADDRESS = "127.0.0.1:7420"
+from . import types as t
+from .address import parse_address, resolve_address
+from .errors import JSONObject, OraError, TransportError
 
 # Methods whose repetition leaves the same state (reads, and writes that state a whole value).
 IDEMPOTENT = frozenset({
@@ -34,55 +32,12 @@ IDEMPOTENT = frozenset({
 })
 
 
-class OraError(Exception):
-    """An error answered by the server: JSON-RPC code, message and data (data['reason'])."""
-
-    def __init__(self, code: int, message: str, data: JSONObject | None = None) -> None:
-        super().__init__(f"{code} {(data or {}).get('reason', '')}: {message}")
-        self.code = code
-        self.message = message
-        self.data = data or {}
-
-    @property
-    def reason(self) -> str | None:
-        return self.data.get("reason")
-
-
-class TransportError(OraError):
-    """Cannot connect, connection lost, or no reply within the timeout."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(-1, message, {"reason": "transport"})
-
-
-def _parse_address(address: str) -> tuple[socket.AddressFamily, Any]:
-    if address.startswith("unix:"):
-        return socket.AF_UNIX, address[5:]
-    host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"address must be HOST:PORT or unix:PATH, got {address!r}")
-    return socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, (host.strip("[]"), int(port))
-
-
-def read_token_file(path: str) -> str:
-    """The token in `path` (for a server started with --token-file), stripped of whitespace."""
-    with open(path, encoding="utf-8") as f:
-        return f.read().strip()
-
-
-def token_from_file_or_env(path: str | None) -> str | None:
-    """The token in `path`, else in the file $ORA_TOKEN_FILE names; None when neither is given.
-    OSError (its .filename says which file) when the file cannot be read."""
-    path = path or os.environ.get("ORA_TOKEN_FILE")
-    return read_token_file(path) if path else None
-
-
 class Client:
     def __init__(self, address: str | None = None, timeout: float = 30.0, token: str | None = None,
                  tls: bool = False, cafile: str | None = None) -> None:
         """tls: speak TLS (a server started with --tls-cert), verifying it against `cafile` (else
         the system's CAs) and its host name or address."""
-        self.address = address or os.environ.get("ORA_ADDRESS") or DEFAULT_ADDRESS
+        self.address = resolve_address(address)
         self.timeout = timeout
         self.token = token
         self.tls = tls or cafile is not None
@@ -101,7 +56,7 @@ class Client:
         self.close()
 
     def connect(self) -> None:
-        family, target = _parse_address(self.address)
+        family, target = parse_address(self.address)
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
         try:
@@ -210,10 +165,10 @@ class Client:
 
     # -- typed helpers, one per method --------------------------------------------------------
 
-    def parse_sku(self, sku: str, resolve: bool = False) -> Any:
-        return self.call("parseSku", {"sku": sku, "resolve": resolve})
+    def parse_sku(self, sku: str, resolve: bool = False) -> t.ParsedSku:
+        return cast(t.ParsedSku, self.call("parseSku", {"sku": sku, "resolve": resolve}))
 
-    def record_shipment(self, order_number: str, ship_date: str, items: Iterable[JSONObject], backfill: bool = False, source: str | None = None, external: bool = False) -> Any:
+    def record_shipment(self, order_number: str, ship_date: str, items: Iterable[JSONObject], backfill: bool = False, source: str | None = None, external: bool = False) -> t.RecordShipmentResult:
         """items: [{"sku": "17612 - 250300", "quantity": 2}, ...]: the order's whole content."""
         params: JSONObject = {"orderNumber": order_number, "shipDate": ship_date, "items": list(items)}
         if backfill:
@@ -222,48 +177,48 @@ class Client:
             params["source"] = source
         if external:
             params["external"] = True
-        return self.call("recordShipment", params)
+        return cast(t.RecordShipmentResult, self.call("recordShipment", params))
 
-    def reconcile_date(self, date: str, shipments: list[JSONObject], apply: bool = False) -> Any:
+    def reconcile_date(self, date: str, shipments: Iterable[Mapping[str, object]], apply: bool = False) -> t.ReconcileDateResult:
         """shipments: ShipStation shipment objects (a page's "shipments" list)."""
-        return self.call("reconcileDate", {"date": date, "shipments": list(shipments), "apply": apply})
+        return cast(t.ReconcileDateResult, self.call("reconcileDate", {"date": date, "shipments": list(shipments), "apply": apply}))
 
-    def validate(self, full: bool = False) -> Any:
-        return self.call("validate", {"full": full})
+    def validate(self, full: bool = False) -> t.ValidateResult:
+        return cast(t.ValidateResult, self.call("validate", {"full": full}))
 
-    def status(self) -> Any:
-        return self.call("status")
+    def status(self) -> t.StatusResult:
+        return cast(t.StatusResult, self.call("status"))
 
-    def list_skus(self) -> Any:
-        return self.call("listSkus")["skus"]
+    def list_skus(self) -> list[t.Sku]:
+        return cast(t.ListSkusResult, self.call("listSkus"))["skus"]
 
-    def list_lots(self, sku_code: str | None = None, status: str | None = None) -> Any:
+    def list_lots(self, sku_code: str | None = None, status: str | None = None) -> list[t.Lot]:
         params = {k: v for k, v in (("skuCode", sku_code), ("status", status)) if v is not None}
-        return self.call("listLots", params)["lots"]
+        return cast(t.ListLotsResult, self.call("listLots", params))["lots"]
 
-    def upsert_sku(self, sku_code: str, product_name: str, reorder_point: int | None = None, pallet_count: int | None = None) -> Any:
+    def upsert_sku(self, sku_code: str, product_name: str, reorder_point: int | None = None, pallet_count: int | None = None) -> t.UpsertSkuResult:
         params: JSONObject = {"skuCode": sku_code, "productName": product_name}
         if reorder_point is not None:
             params["reorderPoint"] = reorder_point
         if pallet_count is not None:
             params["palletCount"] = pallet_count
-        return self.call("upsertSku", params)
+        return cast(t.UpsertSkuResult, self.call("upsertSku", params))
 
-    def upsert_lot(self, sku_code: str, lot_number: str, received_date: str | None = None, initial_qty: int | None = None, manual_adjustment: int | None = None, status: str | None = None) -> Any:
+    def upsert_lot(self, sku_code: str, lot_number: str, received_date: str | None = None, initial_qty: int | None = None, manual_adjustment: int | None = None, status: str | None = None) -> t.UpsertLotResult:
         params: JSONObject = {"skuCode": sku_code, "lotNumber": lot_number}
         for key, value in (("receivedDate", received_date), ("initialQty", initial_qty),
                            ("manualAdjustment", manual_adjustment), ("status", status)):
             if value is not None:
                 params[key] = value
-        return self.call("upsertLot", params)
+        return cast(t.UpsertLotResult, self.call("upsertLot", params))
 
-    def shipped_items(self, date: str | None = None, date_from: str | None = None, date_to: str | None = None, sku_code: str | None = None, order_number: str | None = None, limit: int | None = None, cursor: str | None = None) -> Any:
+    def shipped_items(self, date: str | None = None, date_from: str | None = None, date_to: str | None = None, sku_code: str | None = None, order_number: str | None = None, limit: int | None = None, cursor: str | None = None) -> t.ShippedItemsResult:
         params = {k: v for k, v in (("date", date), ("from", date_from), ("to", date_to), ("skuCode", sku_code),
                                     ("orderNumber", order_number), ("limit", limit), ("cursor", cursor)) if v is not None}
-        return self.call("shippedItems", params)
+        return cast(t.ShippedItemsResult, self.call("shippedItems", params))
 
     @staticmethod
-    def _every_page(fetch: Callable[..., JSONObject], key: str, filters: JSONObject) -> Iterator[Any]:
+    def _every_page(fetch: Callable[..., Mapping[str, Any]], key: str, filters: JSONObject) -> Iterator[Any]:
         """Follows a keyset cursor page by page: every item under `key`."""
         cursor = None
         while True:
@@ -273,81 +228,81 @@ class Client:
             if cursor is None:
                 return
 
-    def iter_shipped_items(self, **filters: Any) -> Iterator[Any]:
+    def iter_shipped_items(self, **filters: Any) -> Iterator[t.ShippedLine]:
         """Every shipped line matching the filters, following the cursor page by page."""
         return self._every_page(self.shipped_items, "items", filters)
 
-    def order_history(self, order_number: str) -> Any:
-        return self.call("orderHistory", {"orderNumber": order_number})["events"]
+    def order_history(self, order_number: str) -> list[t.Event]:
+        return cast(t.OrderHistoryResult, self.call("orderHistory", {"orderNumber": order_number}))["events"]
 
-    def _optional(self, **pairs: Any) -> Any:
+    def _optional(self, **pairs: Any) -> JSONObject:
         return {key: value for key, value in pairs.items() if value is not None}
 
-    def lot_inventory(self, sku_code: str | None = None, include_inactive: bool = False) -> Any:
+    def lot_inventory(self, sku_code: str | None = None, include_inactive: bool = False) -> list[t.SkuInventory]:
         """Per SKU, its lots oldest first with what is left (ledger entries included)."""
-        return self.call("lotInventory", self._optional(skuCode=sku_code, includeInactive=include_inactive or None))["skus"]
+        return cast(t.LotInventoryResult, self.call("lotInventory", self._optional(skuCode=sku_code, includeInactive=include_inactive or None)))["skus"]
 
-    def weekly_shipped(self, week_start: str | None = None, weeks: int | None = None) -> Any:
-        return self.call("weeklyShipped", self._optional(weekStart=week_start, weeks=weeks))["weeks"]
+    def weekly_shipped(self, week_start: str | None = None, weeks: int | None = None) -> list[t.ShippedWeek]:
+        return cast(t.WeeklyShippedResult, self.call("weeklyShipped", self._optional(weekStart=week_start, weeks=weeks)))["weeks"]
 
-    def adjust_inventory(self, sku_code: str, quantity: int, reason: str, lot_number: str | None = None, date: str | None = None, note: str | None = None, source: str | None = None) -> Any:
+    def adjust_inventory(self, sku_code: str, quantity: int, reason: str, lot_number: str | None = None, date: str | None = None, note: str | None = None, source: str | None = None) -> t.AdjustInventoryResult:
         """One ledger entry: reason is receipt, return, damage, count or correction; returns
         {entryId, skuCode, lotNumber, quantity, remaining}."""
         params = {"skuCode": sku_code, "quantity": quantity, "reason": reason}
         params.update(self._optional(lotNumber=lot_number, date=date, note=note, source=source))
-        return self.call("adjustInventory", params)
+        return cast(t.AdjustInventoryResult, self.call("adjustInventory", params))
 
-    def count_inventory(self, sku_code: str, lot_number: str, counted: int, date: str | None = None, note: str | None = None, source: str | None = None) -> Any:
+    def count_inventory(self, sku_code: str, lot_number: str, counted: int, date: str | None = None, note: str | None = None, source: str | None = None) -> t.CountInventoryResult:
         """A physical count of a lot; returns {expected, counted, adjustment, entryId} (entryId None when they agree)."""
         params = {"skuCode": sku_code, "lotNumber": lot_number, "counted": counted}
         params.update(self._optional(date=date, note=note, source=source))
-        return self.call("countInventory", params)
+        return cast(t.CountInventoryResult, self.call("countInventory", params))
 
-    def inventory_ledger(self, sku_code: str, lot_number: str | None = None, date_from: str | None = None, date_to: str | None = None) -> Any:
+    def inventory_ledger(self, sku_code: str, lot_number: str | None = None, date_from: str | None = None, date_to: str | None = None) -> t.InventoryLedgerResult:
         """{skuCode, lotNumber, opening, entries: [{date, kind, quantity, reason, note, entryId, balance}], closing}."""
         params = {"skuCode": sku_code}
         params.update(self._optional(lotNumber=lot_number, **{"from": date_from, "to": date_to}))
-        return self.call("inventoryLedger", params)
+        return cast(t.InventoryLedgerResult, self.call("inventoryLedger", params))
 
-    def lot_trace(self, sku_code: str, lot_number: str) -> Any:
+    def lot_trace(self, sku_code: str, lot_number: str) -> t.LotTraceResult:
         """Who got a lot: {receivedDate, initialQty, shipped, remaining, orders, allocatedTo}."""
-        return self.call("lotTrace", {"skuCode": sku_code, "lotNumber": lot_number})
+        return cast(t.LotTraceResult, self.call("lotTrace", {"skuCode": sku_code, "lotNumber": lot_number}))
 
     # The orders inbox (INBOUND.md).
 
-    def upsert_bundle(self, bundle_sku: str, components: Iterable[Any], name: str | None = None) -> Any:
+    def upsert_bundle(self, bundle_sku: str, components: Iterable[Any], name: str | None = None) -> t.UpsertBundleResult:
         """components: [(sku_code, quantity)] or [{"skuCode", "quantity"}]; returns {bundleSku, created}."""
         parts = [c if isinstance(c, dict) else {"skuCode": c[0], "quantity": c[1]} for c in components]
-        return self.call("upsertBundle", {"bundleSku": bundle_sku, "components": parts, **self._optional(name=name)})
+        return cast(t.UpsertBundleResult, self.call("upsertBundle", {"bundleSku": bundle_sku, "components": parts, **self._optional(name=name)}))
 
-    def list_bundles(self) -> Any:
-        return self.call("listBundles")["bundles"]
+    def list_bundles(self) -> list[t.Bundle]:
+        return cast(t.ListBundlesResult, self.call("listBundles"))["bundles"]
 
-    def import_order(self, order_number: str, order_date: str, items: Iterable[JSONObject], source: str | None = None) -> Any:
+    def import_order(self, order_number: str, order_date: str, items: Iterable[JSONObject], source: str | None = None) -> t.ImportOrderResult:
         """items: [{"sku", "quantity", "unitPriceCents"?}]; returns {orderNumber, status, orderStatus, items, bundles}."""
-        return self.call("importOrder", {"orderNumber": order_number, "orderDate": order_date, "items": items,
-                                         **self._optional(source=source)})
+        return cast(t.ImportOrderResult, self.call("importOrder", {"orderNumber": order_number, "orderDate": order_date, "items": items,
+                                         **self._optional(source=source)}))
 
-    def allocate_order(self, order_number: str) -> Any:
+    def allocate_order(self, order_number: str) -> t.AllocateOrderResult:
         """{orderNumber, items: [{sku, skuCode, lotNumber, quantity}]}: `sku` is the text to send to ShipStation."""
-        return self.call("allocateOrder", {"orderNumber": order_number})
+        return cast(t.AllocateOrderResult, self.call("allocateOrder", {"orderNumber": order_number}))
 
-    def mark_uploaded(self, order_number: str, shipstation_order_id: str | int) -> Any:
-        return self.call("markUploaded", {"orderNumber": order_number, "shipstationOrderId": shipstation_order_id})
+    def mark_uploaded(self, order_number: str, shipstation_order_id: str | int) -> t.MarkUploadedResult:
+        return cast(t.MarkUploadedResult, self.call("markUploaded", {"orderNumber": order_number, "shipstationOrderId": shipstation_order_id}))
 
-    def cancel_order(self, order_number: str, reason: str | None = None) -> Any:
-        return self.call("cancelOrder", {"orderNumber": order_number, **self._optional(reason=reason)})
+    def cancel_order(self, order_number: str, reason: str | None = None) -> t.CancelOrderResult:
+        return cast(t.CancelOrderResult, self.call("cancelOrder", {"orderNumber": order_number, **self._optional(reason=reason)}))
 
-    def list_orders(self, status: str | None = None, date_from: str | None = None, date_to: str | None = None, order_number: str | None = None, limit: int | None = None, cursor: str | None = None) -> Any:
+    def list_orders(self, status: str | None = None, date_from: str | None = None, date_to: str | None = None, order_number: str | None = None, limit: int | None = None, cursor: str | None = None) -> t.ListOrdersResult:
         params = self._optional(status=status, orderNumber=order_number, limit=limit, cursor=cursor, **{"from": date_from, "to": date_to})
-        return self.call("listOrders", params)
+        return cast(t.ListOrdersResult, self.call("listOrders", params))
 
-    def iter_orders(self, **filters: Any) -> Iterator[Any]:
+    def iter_orders(self, **filters: Any) -> Iterator[t.InboxOrder]:
         """Every inbox order matching the filters, following the cursor page by page."""
         return self._every_page(self.list_orders, "orders", filters)
 
-    def purge_orders(self, before: str, apply: bool = False) -> Any:
-        return self.call("purgeOrders", {"before": before, "apply": apply})
+    def purge_orders(self, before: str, apply: bool = False) -> t.PurgeOrdersResult:
+        return cast(t.PurgeOrdersResult, self.call("purgeOrders", {"before": before, "apply": apply}))
 
-    def inbox_summary(self) -> Any:
-        return self.call("inboxSummary")
+    def inbox_summary(self) -> t.InboxSummaryResult:
+        return cast(t.InboxSummaryResult, self.call("inboxSummary"))

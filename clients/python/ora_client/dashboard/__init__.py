@@ -6,53 +6,60 @@ Pages: `/` (today), `/shipped?date=D&sku=S`, `/lots`, `/weekly`, `/inbox?status=
 `/api/dashboard_stats`. When ORA cannot be reached, every page answers 503 and recovers by itself.
 """
 
+from __future__ import annotations
+
 import datetime
 import zoneinfo
+from typing import Any
 
-from flask import Flask, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, render_template_string, request
 
-from ..client import Client, OraError, TransportError
+from ..client import Client, OraError, TransportError, types
 from . import templates
 
+#: A page's HTML and its HTTP status.
+Page = tuple[str, int]
 
-def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls=False, cafile=None):
+
+def create_app(ora_address: str | None = None, token: str | None = None, timezone: str = "America/Los_Angeles",
+               tls: bool = False, cafile: str | None = None) -> Flask:
     app = Flask(__name__)
     zone = zoneinfo.ZoneInfo(timezone)
 
-    def today():
+    def today() -> datetime.date:
         return datetime.datetime.now(zone).date()
 
-    def ora():
+    def ora() -> Client:
         return Client(ora_address, timeout=15, token=token, tls=tls, cafile=cafile)
 
-    def page(title, body, status=200, refresh=None, **values):
+    def page(title: str, body: str, status: int = 200, refresh: int | None = None, **values: Any) -> Page:
         inner = render_template_string(body, **values)
         return render_template_string(templates.LAYOUT, title=title, body=inner, refresh=refresh), status
 
     @app.errorhandler(TransportError)
-    def unreachable(e):
+    def unreachable(e: TransportError) -> tuple[Response, int] | Page:
         if request.path.startswith("/api/"):
             return jsonify({"error": "ORA is not reachable", "detail": e.message}), 503
         return page("ORA is not reachable", templates.UNAVAILABLE, 503, refresh=10, address=ora_address or "the default address", reason=e.message)
 
     @app.errorhandler(OraError)
-    def refused(e):
+    def refused(e: OraError) -> tuple[Response, int] | Page:
         if request.path.startswith("/api/"):
             return jsonify({"error": e.message, "reason": e.reason}), 400
         return page("Cannot show that", templates.ERROR, 400, message=e.message)
 
-    def day_arg():
+    def day_arg() -> str:
         text = request.args.get("date") or today().isoformat()
         try:
             return datetime.date.fromisoformat(text).isoformat()
         except ValueError:
             raise OraError(-32602, f"date {text!r} is not YYYY-MM-DD", {"reason": "invalid_params"}) from None
 
-    def shipped_lines(client, date, sku):
+    def shipped_lines(client: Client, date: str, sku: str | None) -> list[types.ShippedLine]:
         return list(client.iter_shipped_items(date=date, sku_code=sku or None))
 
     @app.route("/")
-    def today_page():
+    def today_page() -> Page:
         date = today().isoformat()
         with ora() as client:
             shipped = client.shipped_items(date=date, limit=1)
@@ -66,7 +73,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
                     health=health, errors=errors, warnings=warnings, inbox=inbox, alerts=alerts)
 
     @app.route("/shipped")
-    def shipped_page():
+    def shipped_page() -> Page:
         date, sku = day_arg(), request.args.get("sku") or None
         with ora() as client:
             items = shipped_lines(client, date, sku)
@@ -74,13 +81,13 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
                     orders=len({i["orderNumber"] for i in items}))
 
     @app.route("/lots")
-    def lots_page():
+    def lots_page() -> Page:
         with ora() as client:
             skus = client.lot_inventory()
         return page("Lots, oldest first", templates.LOTS, skus=skus)
 
     @app.route("/weekly")
-    def weekly_page():
+    def weekly_page() -> Page:
         weeks_n = max(1, min(52, request.args.get("weeks", default=8, type=int)))
         monday = today() - datetime.timedelta(days=today().weekday())
         start = monday - datetime.timedelta(weeks=weeks_n)
@@ -93,7 +100,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
         return page("Units shipped per week", templates.WEEKLY, weeks=weeks, charts=charts)
 
     @app.route("/inbox")
-    def inbox_page():
+    def inbox_page() -> Page:
         status = request.args.get("status") or "pending"
         with ora() as client:
             counts = client.inbox_summary()["orders"]
@@ -101,7 +108,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
         return page(f"Inbox: {status} orders", templates.INBOX, counts=counts, orders=orders)
 
     @app.route("/ledger")
-    def ledger_page():
+    def ledger_page() -> Page:
         sku, lot = request.args.get("sku") or None, request.args.get("lot") or None
         with ora() as client:
             skus = [s["skuCode"] for s in client.list_skus()]
@@ -112,7 +119,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
     # The seed's JSON endpoints, with its names and field names.
 
     @app.route("/api/shipped_items")
-    def api_shipped_items():
+    def api_shipped_items() -> Response:
         date, sku = day_arg(), request.args.get("sku") or None
         with ora() as client:
             items = shipped_lines(client, date, sku)
@@ -120,7 +127,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
                          "lot_number": i["lotNumber"], "quantity_shipped": i["quantity"], "order_number": i["orderNumber"]} for i in items])
 
     @app.route("/api/lot_inventory")
-    def api_lot_inventory():
+    def api_lot_inventory() -> Response:
         with ora() as client:
             skus = client.lot_inventory()
         return jsonify([{"sku": s["skuCode"], "product_name": s["productName"], "lot": l["lotNumber"], "received_date": l["receivedDate"],
@@ -129,7 +136,7 @@ def create_app(ora_address=None, token=None, timezone="America/Los_Angeles", tls
                         for s in skus for l in s["lots"]])
 
     @app.route("/api/dashboard_stats")
-    def api_dashboard_stats():
+    def api_dashboard_stats() -> Response:
         date = today().isoformat()
         with ora() as client:
             lines = shipped_lines(client, date, None)

@@ -10,13 +10,19 @@ rate limit respected, transient failures retried.
   updates rather than duplicates an order it already has.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import time
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from .types import CreateOrdersAnswer, Order, Shipment
 
 DEFAULT_URL = "https://ssapi.shipstation.com"
 log = logging.getLogger("ora.shipstation")
@@ -33,15 +39,16 @@ class ShipStationUnavailable(Exception):
 class ShipStationError(Exception):
     """ShipStation refused a request (a 4xx other than 429): not retried."""
 
-    def __init__(self, status, body, url):
+    def __init__(self, status: int, body: str, url: str) -> None:
         super().__init__(f"ShipStation answered {status} for {url}: {body[:300]}")
         self.status = status
         self.body = body
 
 
 class ShipStation:
-    def __init__(self, base_url=None, key=None, secret=None, timeout=30.0, retries=4, page_size=500,
-                 max_rate_limit_waits=20, sleep=time.sleep):
+    def __init__(self, base_url: str | None = None, key: str | None = None, secret: str | None = None,
+                 timeout: float = 30.0, retries: int = 4, page_size: int = 500, max_rate_limit_waits: int = 20,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = (base_url or os.environ.get("SHIPSTATION_URL") or DEFAULT_URL).rstrip("/")
         key = key if key is not None else os.environ.get("SHIPSTATION_API_KEY")
         secret = secret if secret is not None else os.environ.get("SHIPSTATION_API_SECRET")
@@ -53,7 +60,7 @@ class ShipStation:
         self.max_rate_limit_waits = max_rate_limit_waits
         self.sleep = sleep
         self.session = requests.Session()
-        self.session.auth = (key, secret)
+        self.session.auth = (cast(str, key), cast(str, secret))
         self.session.headers["Accept"] = "application/json"
         retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.5,
                       status_forcelist=(500, 502, 503, 504), allowed_methods=None, raise_on_status=False,
@@ -62,7 +69,7 @@ class ShipStation:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def request(self, method, path, params=None, body=None):
+    def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
         url = self.base_url + path
         waits = 0
         while True:
@@ -90,9 +97,10 @@ class ShipStation:
             except ValueError as e:
                 raise ShipStationUnavailable(f"ShipStation answered {url} with something that is not JSON") from e
 
-    def get_all(self, path, params, key):
+    def get_all(self, path: str, params: dict[str, Any], key: str) -> list[Any]:
         """Every page of a paged GET: the items under `key`."""
-        items, page = [], 1
+        items: list[Any] = []
+        page = 1
         while True:
             answer = self.request("GET", path, dict(params, page=page, pageSize=self.page_size))
             items.extend(answer.get(key) or [])
@@ -101,21 +109,22 @@ class ShipStation:
                 return items
             page += 1
 
-    def shipments(self, **params):
+    def shipments(self, **params: Any) -> list[Shipment]:
         return self.get_all("/shipments", dict(params, includeShipmentItems="true"), "shipments")
 
-    def orders(self, **params):
+    def orders(self, **params: Any) -> list[Order]:
         return self.get_all("/orders", params, "orders")
 
-    def create_orders(self, orders):
+    def create_orders(self, orders: Sequence[dict[str, Any]]) -> CreateOrdersAnswer:
         """POST /orders/createorders (at most 100 orders): ShipStation's results, one per order."""
         if len(orders) > 100:
             raise ValueError("createorders takes at most 100 orders")
-        return self.request("POST", "/orders/createorders", body=orders)
+        return cast(CreateOrdersAnswer, self.request("POST", "/orders/createorders", body=list(orders)))
 
 
-def _seconds(text):
+def _seconds(text: str | None) -> float:
+    """X-Rate-Limit-Reset's seconds; 1 when it is missing or not a number."""
     try:
-        return max(0.0, float(text))
-    except (TypeError, ValueError):
+        return max(0.0, float(text)) if text is not None else 1.0
+    except ValueError:
         return 1.0

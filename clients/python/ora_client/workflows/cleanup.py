@@ -3,32 +3,37 @@ ago (order date before today - N; default 90) purged with purgeOrders. A dry run
 open orders and shipped items are never touched.
 """
 
+from __future__ import annotations
+
+import argparse
 import datetime
 import sys
+from collections.abc import Sequence
 
+from .. import cli
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-cleanup", __doc__, shipstation=False)
     p.add_argument("--older-than-days", type=int, default=90, help="purge orders dated more than N days ago (default 90)")
     p.add_argument("--apply", action="store_true", help="really delete (default: dry run)")
     return p
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     if args.older_than_days < 0:
-        raise common.Usage("--older-than-days must not be negative")
-    before = (common.today(args) - datetime.timedelta(days=args.older_than_days)).isoformat()
+        raise cli.Usage("--older-than-days must not be negative")
+    before = (cli.today(args) - datetime.timedelta(days=args.older_than_days)).isoformat()
     apply = args.apply and not args.dry_run
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         r = ora.purge_orders(before, apply=apply)
     summary = (f"purged {r['count']} orders dated before {before}" if r["applied"]
                else f"dry run: {r['count']} orders dated before {before} would be purged; run again with --apply")
     return common.Outcome(summary, dict(r, before=before), details=r["orderNumbers"][:50])
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-cleanup", build, work, argv)
 
 

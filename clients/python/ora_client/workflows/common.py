@@ -1,98 +1,73 @@
-"""What every workflow command shares: its options, logging, the lock that keeps two copies of a
-command from overlapping, dates in ShipStation's zone, the summary or --json, and exit statuses.
+"""What every workflow command shares beyond the package's command-line helper (ora_client.cli):
+its options, the lock that keeps two copies of a command from overlapping, the summary or --json,
+exit statuses, and turning ShipStation's shipments into recordShipment calls.
 
 Exit status: 0 done; 1 done but something needs a person; 2 usage or configuration; 3 ORA or
 ShipStation unreachable after retries.
 """
 
+from __future__ import annotations
+
 import argparse
-import datetime
 import fcntl
 import json
 import logging
 import os
 import sys
 import tempfile
-import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from ..client import Client, OraError, TransportError, token_from_file_or_env
+from .. import cli
+from ..client import Client, JSONObject, OraError, TransportError
 from ..shipstation import MissingCredentials, ShipStation, ShipStationError, ShipStationUnavailable
+from ..shipstation.types import Shipment
 
-DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, 2, 3
+DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, cli.USAGE, 3
 log = logging.getLogger("ora.workflows")
 
-
-class Usage(Exception):
-    """A bad option or configuration (exit status 2)."""
+#: What a workflow writes for one order: its ship date and its lines ({"sku", "quantity"}).
+GroupedOrders = dict[str, tuple[str, list[JSONObject]]]
 
 
 class Outcome:
     """What a command did: a line a person reads, the whole result for --json, and whether a
     person needs to look."""
 
-    def __init__(self, summary, result, attention=False, details=()):
+    def __init__(self, summary: str, result: Any, attention: bool = False, details: Iterable[str] = ()) -> None:
         self.summary = summary
         self.result = result
         self.attention = attention
         self.details = list(details)
 
 
-def parser(name, description, writes=True, shipstation=True):
+def parser(name: str, description: str | None, writes: bool = True, shipstation: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=name, description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ora", default=None, help="ORA address, HOST:PORT or unix:PATH (default: $ORA_ADDRESS, else 127.0.0.1:7420)")
-    p.add_argument("--ora-token-file", default=None, help="file with ORA's token (default: $ORA_TOKEN_FILE)")
-    p.add_argument("--ora-tls", action="store_true", help="speak TLS to ORA (a server started with --tls-cert)")
-    p.add_argument("--ora-ca", default=None, help="CA certificates (PEM) to verify ORA with (default: the system's); implies --ora-tls")
+    cli.add_ora_options(p)
     if shipstation:
         p.add_argument("--shipstation-url", default=None, help="ShipStation API base URL (default: $SHIPSTATION_URL, else https://ssapi.shipstation.com)")
     if writes:
         p.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
-    p.add_argument("--timezone", default="America/Los_Angeles", help="IANA zone that decides today and default dates (ShipStation's: America/Los_Angeles)")
+    cli.add_timezone_option(p)
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
     p.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (logs go to stderr)")
     return p
 
 
-def today(args):
-    return datetime.datetime.now(zone(args)).date()
-
-
-def zone(args):
-    try:
-        return zoneinfo.ZoneInfo(args.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as e:
-        raise Usage(f"--timezone {args.timezone} is not an IANA time zone") from e
-
-
-def date_arg(text):
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from e
-
-
-def ora(args):
-    try:
-        token = token_from_file_or_env(args.ora_token_file)
-    except OSError as e:
-        raise Usage(f"cannot read the ORA token file {e.filename}: {e}") from e
-    return Client(args.ora, token=token, tls=args.ora_tls, cafile=args.ora_ca)
-
-
-def shipstation(args):
+def shipstation(args: argparse.Namespace) -> ShipStation:
     return ShipStation(base_url=args.shipstation_url)
 
 
 class _Lock:
     """An exclusive lock per command (and ORA address), so cron never runs two copies at once."""
 
-    def __init__(self, name, args):
+    def __init__(self, name: str, args: argparse.Namespace) -> None:
         where = os.environ.get("ORA_LOCK_DIR") or os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
         target = (args.ora or os.environ.get("ORA_ADDRESS") or "default").replace("/", "_").replace(":", "_")
         self.path = os.path.join(where, f"{name}-{target}.lock")
-        self.fd = None
+        self.fd: int | None = None
 
-    def acquire(self):
+    def acquire(self) -> bool:
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -102,18 +77,18 @@ class _Lock:
             self.fd = None
             return False
 
-    def release(self):
+    def release(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
 
 
-def run(name, build_parser, work, argv=None):
+def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Callable[[argparse.Namespace], Outcome],
+        argv: Sequence[str] | None = None) -> int:
     """Parses options, takes the command's lock, runs `work(args)` and turns what happened into
     output and an exit status."""
     p = build_parser()
     args = p.parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=getattr(logging, str(args.log_level).upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cli.setup_logging(str(args.log_level))
     lock = _Lock(name, args)
     if not lock.acquire():
         log.warning("another %s is running (lock %s); this one does nothing", name, lock.path)
@@ -121,7 +96,7 @@ def run(name, build_parser, work, argv=None):
         return DONE
     try:
         outcome = work(args)
-    except Usage as e:
+    except cli.Usage as e:
         print(f"{name}: {e}", file=sys.stderr)
         return USAGE
     except MissingCredentials as e:
@@ -144,10 +119,10 @@ def run(name, build_parser, work, argv=None):
     return ATTENTION if outcome.attention else DONE
 
 
-def group_shipments(shipments):
+def group_shipments(shipments: Iterable[Shipment]) -> GroupedOrders:
     """{orderNumber: (shipDate, items)} of the shipments that count: voided labels skipped, an
     order's boxes summed (ORA adds lines of the same SKU and lot), the latest box's date."""
-    orders = {}
+    orders: GroupedOrders = {}
     for s in shipments:
         if s.get("voided"):
             continue
@@ -163,11 +138,12 @@ def group_shipments(shipments):
     return orders
 
 
-def record_orders(ora, orders, source, dry_run, backfill=False):
+def record_orders(ora: Client, orders: GroupedOrders, source: str, dry_run: bool,
+                  backfill: bool = False) -> tuple[dict[str, int], list[tuple[str, OraError]], list[tuple[str, JSONObject]]]:
     """recordShipment for each grouped order; returns (counts, refused [(number, error)], calls)."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    refused = []
-    calls = [("recordShipment", {"orderNumber": n, "shipDate": d, "items": items, "backfill": backfill, "source": source})
+    refused: list[tuple[str, OraError]] = []
+    calls: list[tuple[str, JSONObject]] = [("recordShipment", {"orderNumber": n, "shipDate": d, "items": items, "backfill": backfill, "source": source})
              for n, (d, items) in orders.items() if items]
     if dry_run or not calls:
         return counts, refused, calls

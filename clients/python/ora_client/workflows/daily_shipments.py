@@ -5,23 +5,28 @@ summed into one recordShipment (source daily_processor). Orders ORA refuses (unk
 unparseable SKU) are kept in its quarantine and make the exit status 1.
 """
 
-import sys
+from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import cli
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-daily-shipments", __doc__)
-    p.add_argument("--date", type=common.date_arg, default=None, help="ship date YYYY-MM-DD (default: today in --timezone)")
+    p.add_argument("--date", type=cli.date_arg, default=None, help="ship date YYYY-MM-DD (default: today in --timezone)")
     p.add_argument("--backfill", action="store_true", help="allow a date older than ORA's freshness window")
     return p
 
 
-def work(args):
-    day = (args.date or common.today(args)).isoformat()
+def work(args: argparse.Namespace) -> common.Outcome:
+    day = (args.date or cli.today(args)).isoformat()
     shipments = common.shipstation(args).shipments(shipDateStart=day, shipDateEnd=day)
     orders = common.group_shipments(shipments)
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         counts, refused, calls = common.record_orders(ora, orders, "daily_processor", args.dry_run, backfill=args.backfill)
     voided = sum(1 for s in shipments if s.get("voided"))
     if args.dry_run:
@@ -35,7 +40,7 @@ def work(args):
                           attention=bool(refused), details=[f"refused {n}: {e.reason}: {e.message}" for n, e in refused])
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-daily-shipments", build, work, argv)
 
 

@@ -12,19 +12,26 @@ never expanded. Orders already imported are `unchanged`.
     </orders>
 """
 
+from __future__ import annotations
+
+import argparse
 import datetime
 import sys
 import xml.sax
+import xml.sax.xmlreader
+from collections.abc import Sequence
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
-from ..client import OraError, TransportError
+from .. import cli
+from ..client import JSONObject, OraError, TransportError
 from . import common
 
 
 class FormatError(Exception):
-    def __init__(self, line, message):
+    def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
 
@@ -32,20 +39,20 @@ class FormatError(Exception):
 class _Orders(xml.sax.handler.ContentHandler):
     """Collects <order>/<item> elements, checking the format as it goes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.orders = []
+        self.orders: list[JSONObject] = []
         self.depth = 0
-        self.order = None
-        self.locator = None
+        self.order: JSONObject | None = None
+        self.locator: xml.sax.xmlreader.Locator | None = None
 
-    def setDocumentLocator(self, locator):
+    def setDocumentLocator(self, locator: xml.sax.xmlreader.Locator) -> None:
         self.locator = locator
 
-    def line(self):
-        return self.locator.getLineNumber() if self.locator else 0
+    def line(self) -> int:
+        return (self.locator.getLineNumber() or 0) if self.locator else 0
 
-    def startElement(self, name, attrs):
+    def startElement(self, name: str, attrs: xml.sax.xmlreader.AttributesImpl) -> None:
         self.depth += 1
         if self.depth == 1 and name != "orders":
             raise FormatError(self.line(), f"the root element must be <orders>, not <{name}>")
@@ -64,7 +71,7 @@ class _Orders(xml.sax.handler.ContentHandler):
                 raise FormatError(self.line(), f"an item of order {self.order['orderNumber']} has no sku")
             if quantity is None or not quantity.strip().isdigit() or int(quantity) < 1:
                 raise FormatError(self.line(), f"item {sku} of order {self.order['orderNumber']}: quantity {quantity!r} is not a positive integer")
-            item = {"sku": sku, "quantity": int(quantity)}
+            item: JSONObject = {"sku": sku, "quantity": int(quantity)}
             price = attrs.get("unitPriceCents")
             if price is not None:
                 if not price.strip().isdigit():
@@ -72,7 +79,7 @@ class _Orders(xml.sax.handler.ContentHandler):
                 item["unitPriceCents"] = int(price)
             self.order["items"].append(item)
 
-    def endElement(self, name):
+    def endElement(self, name: str) -> None:
         if name == "order" and self.depth == 2 and self.order is not None:
             if not self.order["items"]:
                 raise FormatError(self.order["line"], f"order {self.order['orderNumber']} has no item")
@@ -81,7 +88,7 @@ class _Orders(xml.sax.handler.ContentHandler):
         self.depth -= 1
 
 
-def read_orders(path):
+def read_orders(path: str) -> list[JSONObject]:
     """The file's orders, or raises FormatError / DefusedXmlException / SAXParseException."""
     handler = _Orders()
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -93,16 +100,18 @@ def read_orders(path):
     return [{k: v for k, v in o.items() if k != "line"} for o in handler.orders]
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-import-xml", __doc__, shipstation=False)
     p.add_argument("files", nargs="+", metavar="FILE", help="order files")
     return p
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    refused_files, refused_orders, would = [], [], []
-    parsed = []
+    refused_files: list[dict[str, Any]] = []
+    refused_orders: list[dict[str, Any]] = []
+    would: list[str] = []
+    parsed: list[tuple[str, list[JSONObject]]] = []
     for path in args.files:
         try:
             parsed.append((path, read_orders(path)))
@@ -114,11 +123,11 @@ def work(args):
             refused_files.append({"file": path, "line": None, "error": f"hostile XML refused, not expanded: {type(e).__name__}"})
         except OSError as e:
             refused_files.append({"file": path, "line": None, "error": f"cannot read: {e.strerror}"})
-    client = None if args.dry_run else common.ora(args)
+    client = None if args.dry_run else cli.ora_client(args)
     try:
         for path, orders in parsed:
             for order in orders:
-                if args.dry_run:
+                if client is None:
                     would.append(order["orderNumber"])
                     continue
                 try:
@@ -144,7 +153,7 @@ def work(args):
     return common.Outcome(summary, result, attention=bool(refused_files or refused_orders), details=details)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-import-xml", build, work, argv)
 
 

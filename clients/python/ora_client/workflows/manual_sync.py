@@ -2,26 +2,31 @@
 inbox) over the last N days, recorded in ORA with source manual_sync.
 """
 
+from __future__ import annotations
+
+import argparse
 import datetime
 import sys
+from collections.abc import Sequence
 
+from .. import cli
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-manual-sync", __doc__)
     p.add_argument("--days", type=int, default=1, help="shipments of the last N days (default 1: today)")
     return p
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     if args.days < 1:
-        raise common.Usage("--days must be at least 1")
-    end = common.today(args)
+        raise cli.Usage("--days must be at least 1")
+    end = cli.today(args)
     start = end - datetime.timedelta(days=args.days - 1)
     shipments = common.shipstation(args).shipments(shipDateStart=start.isoformat(), shipDateEnd=end.isoformat())
     grouped = common.group_shipments(shipments)
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         manual = {n: v for n, v in grouped.items() if not ora.list_orders(order_number=n)["orders"]}
         counts, refused, calls = common.record_orders(ora, manual, "manual_sync", args.dry_run)
     span = start.isoformat() if args.days == 1 else f"{start.isoformat()}..{end.isoformat()}"
@@ -35,7 +40,7 @@ def work(args):
                           attention=bool(refused), details=[f"refused {n}: {e.reason}: {e.message}" for n, e in refused])
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-manual-sync", build, work, argv)
 
 

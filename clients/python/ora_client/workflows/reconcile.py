@@ -5,19 +5,25 @@ same). Prints what differs, as `ora-client reconcile` does; exit status 1 when s
 and was not applied, or when orders need a person (unknown or unparseable SKUs).
 """
 
-import sys
+from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import cli
+from ..client import types
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-reconcile", __doc__)
-    p.add_argument("--date", type=common.date_arg, required=True, help="ship date YYYY-MM-DD")
+    p.add_argument("--date", type=cli.date_arg, required=True, help="ship date YYYY-MM-DD")
     p.add_argument("--apply", action="store_true", help="write the fixes (default: dry run)")
     return p
 
 
-def lines(report):
+def lines(report: types.ReconcileDateResult) -> list[str]:
     out = [f"missing   {e['orderNumber']:<12} {e['sku']:<18} insert {e['quantity']}" for e in report["missing"]]
     out += [f"quantity  {e['orderNumber']:<12} {e['sku']:<18} {e['from']} -> {e['to']}" for e in report["quantityFixed"]]
     out += [f"date      {e['orderNumber']:<12} {'-':<18} {e['from']} -> {e['to']}" for e in report["dateFixed"]]
@@ -27,20 +33,22 @@ def lines(report):
     return out
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     day = args.date.isoformat()
     shipments = common.shipstation(args).shipments(shipDateStart=day, shipDateEnd=day)
     apply = args.apply and not args.dry_run
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         report = ora.reconcile_date(day, shipments, apply=apply)
-    t = lambda k: f"{report[k]['orders']} orders, {report[k]['units']} units"
-    differs = any(report[k] for k in ("missing", "quantityFixed", "dateFixed", "removed"))
-    summary = (f"{day}: ShipStation {t('shipstation')}; database before {t('databaseBefore')}, after {t('databaseAfter')}; "
+    def t(totals: types.Totals) -> str:
+        return f"{totals['orders']} orders, {totals['units']} units"
+    differs = bool(report["missing"] or report["quantityFixed"] or report["dateFixed"] or report["removed"])
+    summary = (f"{day}: ShipStation {t(report['shipstation'])}; database before {t(report['databaseBefore'])}, "
+               f"after {t(report['databaseAfter'])}; "
                + ("applied" if report["applied"] else "dry run: nothing was written" + ("; run again with --apply to fix" if differs else "")))
     return common.Outcome(summary, report, attention=bool(report["manualIntervention"]) or (differs and not report["applied"]), details=lines(report))
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-reconcile", build, work, argv)
 
 

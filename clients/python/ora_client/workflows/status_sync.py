@@ -5,26 +5,35 @@ their lots; orders it shows shipped are recorded from their shipments (source st
 freshness guard applies: a stale ship date is reported, never forced.
 """
 
+from __future__ import annotations
+
+import argparse
 import datetime
 import sys
 
 from ..client import OraError, TransportError
+from collections.abc import Sequence
+from typing import Any
+
+from .. import cli
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-status-sync", __doc__)
     p.add_argument("--days", type=int, default=3, help="orders modified in ShipStation in the last N days (default 3)")
     return p
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     if args.days < 1:
-        raise common.Usage("--days must be at least 1")
+        raise cli.Usage("--days must be at least 1")
     ss = common.shipstation(args)
-    since = (common.today(args) - datetime.timedelta(days=args.days)).isoformat()
-    cancelled, shipped, problems = [], [], []
-    with common.ora(args) as ora:
+    since = (cli.today(args) - datetime.timedelta(days=args.days)).isoformat()
+    cancelled: list[str] = []
+    shipped: list[str] = []
+    problems: list[dict[str, Any]] = []
+    with cli.ora_client(args) as ora:
         uploaded = {o["orderNumber"] for o in ora.iter_orders(status="uploaded")}
         if uploaded:
             for status in ("cancelled", "shipped"):
@@ -58,7 +67,7 @@ def work(args):
                           attention=bool(problems), details=[f"{p['orderNumber']}: {p['reason']}: {p['message']}" for p in problems])
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-status-sync", build, work, argv)
 
 

@@ -5,33 +5,40 @@ text, its lot dropped), beside inboxSummary's uploadedUnits. Prints both and the
 exit status 1 when they differ.
 """
 
+from __future__ import annotations
+
+import argparse
 import re
 import sys
+from collections.abc import Sequence
+from typing import Any
 
+from .. import cli
 from . import common
 
 _BASE = re.compile(r"^\s*(\d+)\s*(?:-\s*\d+\s*)?$")
 
 
-def base_sku(text):
+def base_sku(text: str | None) -> str:
     m = _BASE.match(text or "")
     return m.group(1) if m else (text or "").strip()
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     return common.parser("ora-units-refresh", __doc__, writes=False)
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     orders = common.shipstation(args).orders(orderStatus="awaiting_shipment")
-    shipstation = {}
+    shipstation: dict[str, int] = {}
     for order in orders:
         for item in order.get("items") or []:
             sku = base_sku(item.get("sku"))
             shipstation[sku] = shipstation.get(sku, 0) + int(item.get("quantity") or 0)
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         ora_units = {s["skuCode"]: s["uploadedUnits"] for s in ora.inbox_summary()["skus"]}
-    rows, differences = [], []
+    rows: list[dict[str, Any]] = []
+    differences: list[dict[str, Any]] = []
     for sku in sorted(set(shipstation) | {k for k, v in ora_units.items() if v}):
         a, b = shipstation.get(sku, 0), ora_units.get(sku, 0)
         rows.append({"skuCode": sku, "shipstation": a, "ora": b, "difference": a - b})
@@ -44,7 +51,7 @@ def work(args):
     return common.Outcome(summary, {"orders": len(orders), "skus": rows, "differences": differences}, attention=bool(differences), details=details)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-units-refresh", build, work, argv)
 
 

@@ -7,24 +7,33 @@ text per line; then markUploaded with the orderId ShipStation returned. An order
 cover (-32021) is skipped and reported; one ShipStation refuses stays pending and is reported.
 """
 
+from __future__ import annotations
+
+import argparse
 import sys
 
 from ..client import OraError, TransportError
+from collections.abc import Sequence
+from typing import Any
+
+from .. import cli
+from ..client import types
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     return common.parser("ora-upload-orders", __doc__)
 
 
-def shipstation_order(order, allocation):
-    prices = {}
-    for item in order["items"]:
-        if item.get("unitPriceCents") is not None:
-            prices.setdefault(item["skuCode"], item["unitPriceCents"])
-    items = []
+def shipstation_order(order: types.InboxOrder, allocation: types.AllocateOrderResult) -> dict[str, Any]:
+    prices: dict[str, int] = {}
+    for sent in order["items"]:
+        price = sent.get("unitPriceCents")
+        if price is not None:
+            prices.setdefault(sent["skuCode"], price)
+    items: list[dict[str, Any]] = []
     for line in allocation["items"]:
-        item = {"sku": line["sku"], "quantity": line["quantity"], "name": line["sku"]}
+        item: dict[str, Any] = {"sku": line["sku"], "quantity": line["quantity"], "name": line["sku"]}
         if line["skuCode"] in prices:
             item["unitPrice"] = prices[line["skuCode"]] / 100
         items.append(item)
@@ -32,11 +41,14 @@ def shipstation_order(order, allocation):
             "orderStatus": "awaiting_shipment", "items": items}
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     ss = common.shipstation(args)
-    skipped, refused, uploaded, would = [], [], [], []
-    with common.ora(args) as ora:
-        pending = []
+    skipped: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    uploaded: list[dict[str, Any]] = []
+    would: list[str] = []
+    with cli.ora_client(args) as ora:
+        pending: list[types.InboxOrder] = []
         cursor = None
         while True:
             page = ora.list_orders(status="pending", cursor=cursor)
@@ -44,7 +56,7 @@ def work(args):
             cursor = page["nextCursor"]
             if cursor is None:
                 break
-        ready = []
+        ready: list[dict[str, Any]] = []
         for order in pending:
             if args.dry_run:
                 would.append(order["orderNumber"])
@@ -62,15 +74,18 @@ def work(args):
             answer = ss.create_orders(batch)
             for result in answer.get("results") or []:
                 number = result.get("orderNumber") or result.get("orderKey")
+                if not number:
+                    refused.append({"orderNumber": None, "message": "ShipStation answered with a result that names no order"})
+                    continue
                 if result.get("success") and result.get("orderId") is not None:
                     ora.mark_uploaded(number, str(result["orderId"]))
                     uploaded.append({"orderNumber": number, "orderId": str(result["orderId"])})
                 else:
                     refused.append({"orderNumber": number, "message": result.get("errorMessage")})
             answered = {r.get("orderNumber") or r.get("orderKey") for r in answer.get("results") or []}
-            for order in batch:
-                if order["orderNumber"] not in answered:
-                    refused.append({"orderNumber": order["orderNumber"], "message": "no result from ShipStation"})
+            for sent in batch:
+                if sent["orderNumber"] not in answered:
+                    refused.append({"orderNumber": sent["orderNumber"], "message": "no result from ShipStation"})
     details = [f"skipped {s['orderNumber']}: not enough stock {s['short']}" for s in skipped]
     details += [f"refused by ShipStation {r['orderNumber']}: {r['message']}" for r in refused]
     if args.dry_run:
@@ -82,7 +97,7 @@ def work(args):
                           attention=bool(skipped or refused), details=details)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-upload-orders", build, work, argv)
 
 

@@ -3,15 +3,21 @@ the last N complete weeks (Monday to Sunday; default 4), from weeklyShipped. Opt
 self-contained HTML page (inline SVG, nothing fetched) and a CSV file.
 """
 
+from __future__ import annotations
+
+import argparse
 import csv
 import datetime
 import html
 import sys
+from collections.abc import Sequence
 
+from .. import cli
+from ..client import types
 from . import common
 
 
-def build():
+def build() -> argparse.ArgumentParser:
     p = common.parser("ora-weekly-report", __doc__, writes=False, shipstation=False)
     p.add_argument("--weeks", type=int, default=4, help="complete weeks to show (default 4)")
     p.add_argument("--html", default=None, metavar="FILE", help="also write an HTML page with a chart")
@@ -19,7 +25,7 @@ def build():
     return p
 
 
-def page(weeks):
+def page(weeks: list[types.ShippedWeek]) -> str:
     skus = sorted({s["skuCode"] for w in weeks for s in w["skus"]})
     top = max([s["units"] for w in weeks for s in w["skus"]] or [1])
     parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Units shipped per week</title>",
@@ -36,13 +42,13 @@ def page(weeks):
     return "".join(parts)
 
 
-def work(args):
+def work(args: argparse.Namespace) -> common.Outcome:
     if args.weeks < 1:
-        raise common.Usage("--weeks must be at least 1")
-    today = common.today(args)
+        raise cli.Usage("--weeks must be at least 1")
+    today = cli.today(args)
     this_monday = today - datetime.timedelta(days=today.weekday())
     start = this_monday - datetime.timedelta(weeks=args.weeks)
-    with common.ora(args) as ora:
+    with cli.ora_client(args) as ora:
         weeks = ora.weekly_shipped(week_start=start.isoformat(), weeks=args.weeks)
     table = [f"{'WEEK':<10} {'SKU':<8} {'UNITS':>7}"]
     for w in weeks:
@@ -64,7 +70,7 @@ def work(args):
     return common.Outcome(summary, {"weekStart": start.isoformat(), "weeks": weeks}, details=table)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     return common.run("ora-weekly-report", build, work, argv)
 
 

@@ -1,0 +1,70 @@
+"""What every command line of the package shares (the nine workflows and ora-dashboard): how ORA is
+reached (--ora, --ora-token-file, --ora-tls, --ora-ca), the business time zone, logging to
+stderr, and the usage error that exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import sys
+import zoneinfo
+
+from .client import Client, token_from_file_or_env
+
+#: Exit status for a bad option or configuration.
+USAGE = 2
+
+
+class Usage(Exception):
+    """A bad option or configuration (exit status 2)."""
+
+
+def add_ora_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ora", default=None, help="ORA address, HOST:PORT or unix:PATH (default: $ORA_ADDRESS, else 127.0.0.1:7420)")
+    p.add_argument("--ora-token-file", default=None, help="file with ORA's token, when ORA asks for one (default: $ORA_TOKEN_FILE)")
+    p.add_argument("--ora-tls", action="store_true", help="speak TLS to ORA (a server started with --tls-cert)")
+    p.add_argument("--ora-ca", default=None, help="CA certificates (PEM) to verify ORA with (default: the system's); implies --ora-tls")
+
+
+def add_timezone_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timezone", default="America/Los_Angeles",
+                   help="IANA zone that decides today and default dates (ShipStation's: America/Los_Angeles)")
+
+
+def ora_token(args: argparse.Namespace) -> str | None:
+    """The token --ora-token-file (or $ORA_TOKEN_FILE) holds; Usage when it cannot be read."""
+    try:
+        return token_from_file_or_env(args.ora_token_file)
+    except OSError as e:
+        raise Usage(f"cannot read the ORA token file {e.filename}: {e}") from e
+
+
+def ora_client(args: argparse.Namespace, timeout: float = 30.0) -> Client:
+    """A client for the ORA the options name (not yet connected)."""
+    return Client(args.ora, timeout=timeout, token=ora_token(args), tls=args.ora_tls, cafile=args.ora_ca)
+
+
+def zone(args: argparse.Namespace) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(args.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as e:
+        raise Usage(f"--timezone {args.timezone} is not an IANA time zone") from e
+
+
+def today(args: argparse.Namespace) -> datetime.date:
+    return datetime.datetime.now(zone(args)).date()
+
+
+def date_arg(text: str) -> datetime.date:
+    """An argparse type: a date YYYY-MM-DD."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from e
+
+
+def setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(stream=sys.stderr, level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
