@@ -43,88 +43,86 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
 @Suite struct WriterGroupTests {
     let logger = Logger(label: "test")
 
-    func openStore(_ dir: URL) throws -> Store {
+    /// Runs `body` with a writer's store on a fresh file holding one table `t`; the file goes after.
+    func withStore<T>(_ body: (Store) throws -> T) throws -> T {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store.openWriter(path: dir.appendingPathComponent("ora.db").path)
         try store.db.execute("CREATE TABLE t (x TEXT NOT NULL)")
-        return store
+        return try body(store)
     }
 
     /// A request that makes SQLite roll back the whole transaction (SQLITE_FULL on a one-row
     /// INSERT) fails alone: the requests before it in its group run again, the ones after it run
     /// in a fresh transaction, and every reply says what is on disk.
     @Test func abandonedTransactionTellsTheTruth() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try openStore(dir)
-        let pages = try store.db.scalarInt("PRAGMA page_count")
-        _ = try store.db.query("PRAGMA max_page_count = \(pages + 64)") { $0.int(0) }
-        let replies = CollectedReplies()
-        let failure = SyncFailure { _ in }
-        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
-                            failure: failure, stats: Stats(), logger: logger)
-        // A first request holds the writer so that the next four queue up and form one group.
-        let gate = DispatchSemaphore(value: 0)
-        #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
-        usleep(50_000)
-        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
-        #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
-        #expect(writer.submit(job(3, "INSERT INTO t VALUES (hex(zeroblob(1000000)))")))  // needs ~2,000 pages: SQLITE_FULL
-        #expect(writer.submit(job(4, "INSERT INTO t VALUES ('c')")))
-        gate.signal()
-        let got = try replies.wait(for: 5)
-        writer.stop()
+        try withStore { store in
+            let pages = try store.db.scalarInt("PRAGMA page_count")
+            _ = try store.db.query("PRAGMA max_page_count = \(pages + 64)") { $0.int(0) }
+            let replies = CollectedReplies()
+            let failure = SyncFailure { _ in }
+            let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                                failure: failure, stats: Stats(), logger: logger)
+            // A first request holds the writer so that the next four queue up and form one group.
+            let gate = DispatchSemaphore(value: 0)
+            #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
+            usleep(50_000)
+            #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+            #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
+            #expect(writer.submit(job(3, "INSERT INTO t VALUES (hex(zeroblob(1000000)))")))  // needs ~2,000 pages: SQLITE_FULL
+            #expect(writer.submit(job(4, "INSERT INTO t VALUES ('c')")))
+            gate.signal()
+            let got = try replies.wait(for: 5)
+            writer.stop()
 
-        let check = try Store.openReader(path: store.path)
-        let rows = try check.db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
-        #expect(rows == ["a", "b", "c"])
-        #expect(got[1]?["result"] == "done")
-        #expect(got[2]?["result"] == "done")
-        #expect(got[3]?["error"]?["code"] == -32603)
-        #expect(got[3]?["error"]?["message"]?.stringValue?.contains("full") == true)
-        #expect(got[4]?["result"] == "done")
+            let check = try Store.openReader(path: store.path)
+            let rows = try check.db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
+            #expect(rows == ["a", "b", "c"])
+            #expect(got[1]?["result"] == "done")
+            #expect(got[2]?["result"] == "done")
+            #expect(got[3]?["error"]?["code"] == -32603)
+            #expect(got[3]?["error"]?["message"]?.stringValue?.contains("full") == true)
+            #expect(got[4]?["result"] == "done")
+        }
     }
 
     /// Once a sync has failed the writer commits nothing more: every write is refused, nothing written.
     @Test func writesAfterASyncFailureAreRefused() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try openStore(dir)
-        let replies = CollectedReplies()
-        let failure = SyncFailure { _ in }
-        failure.fail("fdatasync of the WAL failed: Input/output error")
-        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
-                            failure: failure, stats: Stats(), logger: logger)
-        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
-        let got = try replies.wait(for: 1)
-        writer.stop()
-        #expect(got[1]?["error"]?["data"]?["reason"] == "shutting_down")
-        #expect(try Store.openReader(path: store.path).db.scalarInt("SELECT count(*) FROM t") == 0)
+        try withStore { store in
+            let replies = CollectedReplies()
+            let failure = SyncFailure { _ in }
+            failure.fail("fdatasync of the WAL failed: Input/output error")
+            let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                                failure: failure, stats: Stats(), logger: logger)
+            #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+            let got = try replies.wait(for: 1)
+            writer.stop()
+            #expect(got[1]?["error"]?["data"]?["reason"] == "shutting_down")
+            #expect(try Store.openReader(path: store.path).db.scalarInt("SELECT count(*) FROM t") == 0)
+        }
     }
 
     /// After a failed sync the writer, idle, never checkpoints: the WAL is left for restart to recover.
     @Test func noCheckpointAfterASyncFailure() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try openStore(dir)
-        let replies = CollectedReplies()
-        let failure = SyncFailure { _ in }
-        let stats = Stats()
-        var settings = Writer.Settings()
-        settings.checkpointIntervalMillis = 300
-        let writer = Writer(store: store, queueDepth: 100, settings: settings, sink: replies, syncer: nil,
-                            failure: failure, stats: stats, logger: logger)
-        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
-        _ = try replies.wait(for: 1)
-        failure.fail("fdatasync of the WAL failed: Input/output error")
-        let before = stats.checkpoints.load(ordering: .relaxed)
-        usleep(900_000)  // three idle intervals: each would have checkpointed the committed frames
-        writer.stop()
-        #expect(stats.checkpoints.load(ordering: .relaxed) == before)
-        let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int ?? 0
-        #expect(wal > 0)
+        try withStore { store in
+            let replies = CollectedReplies()
+            let failure = SyncFailure { _ in }
+            let stats = Stats()
+            var settings = Writer.Settings()
+            settings.checkpointIntervalMillis = 300
+            let writer = Writer(store: store, queueDepth: 100, settings: settings, sink: replies, syncer: nil,
+                                failure: failure, stats: stats, logger: logger)
+            #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+            _ = try replies.wait(for: 1)
+            failure.fail("fdatasync of the WAL failed: Input/output error")
+            let before = stats.checkpoints.load(ordering: .relaxed)
+            usleep(900_000)  // three idle intervals: each would have checkpointed the committed frames
+            writer.stop()
+            #expect(stats.checkpoints.load(ordering: .relaxed) == before)
+            let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int ?? 0
+            #expect(wal > 0)
+        }
     }
 
     /// A COMMIT that fails (here SQLITE_BUSY, from the seam) answers every request of the group
@@ -157,29 +155,27 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
     /// Requests 1-3 form one group whose COMMIT fails with `error`; request 4 comes after. Returns
     /// the replies by request, the rows of `t` afterwards, and the latch.
     private func runGroupWithFailingCommit(_ error: StoreError) throws -> ([UInt64: JSON], [String], SyncFailure) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try openStore(dir)
-        let replies = CollectedReplies()
-        let failure = SyncFailure { _ in }
-        let commits = FailingCommit(failing: 2, with: error)
-        let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
-                            failure: failure, stats: Stats(), logger: logger, transactions: commits)
-        let gate = DispatchSemaphore(value: 0)
-        #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
-        usleep(50_000)
-        #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
-        #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
-        #expect(writer.submit(job(3, "INSERT INTO t VALUES ('c')")))
-        gate.signal()
-        _ = try replies.wait(for: 4)
-        #expect(writer.submit(job(4, "INSERT INTO t VALUES ('d')")))
-        let got = try replies.wait(for: 5)
-        writer.stop()
-        #expect(commits.attempts == 2 + (failure.hasFailed ? 0 : 1))
-        let rows = try Store.openReader(path: store.path).db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
-        return (got, rows, failure)
+        try withStore { store in
+            let replies = CollectedReplies()
+            let failure = SyncFailure { _ in }
+            let commits = FailingCommit(failing: 2, with: error)
+            let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
+                                failure: failure, stats: Stats(), logger: logger, transactions: commits)
+            let gate = DispatchSemaphore(value: 0)
+            #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
+            usleep(50_000)
+            #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
+            #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
+            #expect(writer.submit(job(3, "INSERT INTO t VALUES ('c')")))
+            gate.signal()
+            _ = try replies.wait(for: 4)
+            #expect(writer.submit(job(4, "INSERT INTO t VALUES ('d')")))
+            let got = try replies.wait(for: 5)
+            writer.stop()
+            #expect(commits.attempts == 2 + (failure.hasFailed ? 0 : 1))
+            let rows = try Store.openReader(path: store.path).db.query("SELECT x FROM t ORDER BY rowid") { $0.text(0) }
+            return (got, rows, failure)
+        }
     }
 }
 
