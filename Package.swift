@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ORAProtocolTests", dependencies: ["ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORADomainTests", dependencies: ["ORADomain", "ORAProtocol", "ORATestSupport"]),
         .testTarget(name: "ORAStoreTests", dependencies: ["ORAStore", "ORADomain", "ORAProtocol"]),
-        .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAStore", "ORAProtocol"]),
+        .testTarget(name: "ORAServerTests", dependencies: ["ORAServer", "ORAStore", "ORADomain", "ORAProtocol"]),
         .testTarget(name: "ORAIntegrationTests", dependencies: ["CSQLite", "ORAProtocol", "ORATestSupport"]),
     ]
 )

@@ -133,21 +133,20 @@ final class Syncer: Sendable {
                 case .read(let after, let reply): held.append((after, reply))
                 }
             }
-            if failure.hasFailed {
-                sink.post(failed(replies) + failedReads(held.map(\.reply)))
-                held.removeAll()
-                continue
-            }
-            if let top {
+            var syncFailed = failure.hasFailed
+            if !syncFailed, let top {
                 if testDelayMilliseconds > 0 { usleep(UInt32(testDelayMilliseconds * 1000)) }
                 if syncWAL() {
                     synced.store(top, ordering: .sequentiallyConsistent)
                     sink.post(replies)
                 } else {
-                    sink.post(failed(replies) + failedReads(held.map(\.reply)))
-                    held.removeAll()
-                    continue
+                    syncFailed = true
                 }
+            }
+            if syncFailed {
+                sink.post(failed(replies) + failedReads(held.map(\.reply)))
+                held.removeAll()
+                continue
             }
             let now = synced.load(ordering: .sequentiallyConsistent)
             let ready = held.filter { $0.after <= now }
