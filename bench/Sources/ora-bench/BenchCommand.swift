@@ -199,7 +199,7 @@ struct BenchCommand: ParsableCommand {
                      + (rounds > 1 ? " (rounds, validate / pragmas: \(zip(validateRuns, pragmaRuns).map { "\(fmt($0)) / \(fmt($1))" }.joined(separator: ", ")))" : "")
                      + "; with writes running: \(fmt(validate.ms)) ms"))
         rows.append(("recordShipment while validate runs", "p99 \(fmt(validate.writes.percentile(0.99), 2)) ms", "\(validate.writes.requests) writes, p50 \(fmt(validate.writes.percentile(0.5), 2)) ms"))
-        var weeklyMs: [Double] = [], lotsMs: [Double] = []
+        let reportTimes = Collected<(weekly: Double, lots: Double)>()
         let reports = try bench.whileWriting(server: bigServer, prefix: "R") {
             let c = try BlockingClient(port: port)
             for _ in 0..<10 {
@@ -208,10 +208,10 @@ struct BenchCommand: ParsableCommand {
                 let b = DispatchTime.now().uptimeNanoseconds
                 _ = try c.call("lotInventory")
                 let e = DispatchTime.now().uptimeNanoseconds
-                Timing.shared.add(Double(b - a) / 1e6, Double(e - b) / 1e6)
+                reportTimes.add((Double(b - a) / 1e6, Double(e - b) / 1e6))
             }
         }
-        (weeklyMs, lotsMs) = Timing.shared.values
+        let weeklyMs = reportTimes.values.map(\.weekly), lotsMs = reportTimes.values.map(\.lots)
         bigServer.stop()
         rows.append(("weeklyShipped (1 week) on \(items) items, writes running", "median \(fmt(median(weeklyMs), 1)) ms", "max \(fmt(weeklyMs.max() ?? 0, 1)) ms"))
         rows.append(("lotInventory (all SKUs) on \(items) items, writes running", "median \(fmt(median(lotsMs), 1)) ms", "max \(fmt(lotsMs.max() ?? 0, 1)) ms; writes p99 \(fmt(reports.writes.percentile(0.99), 2)) ms"))
@@ -274,12 +274,21 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-/// Report timings gathered on the worker thread.
-final class Timing: @unchecked Sendable {
-    static let shared = Timing()
+/// Values gathered on worker threads (report timings, failures), read once they are done.
+final class Collected<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var weekly: [Double] = [], lots: [Double] = []
-    func add(_ w: Double, _ l: Double) { lock.lock(); weekly.append(w); lots.append(l); lock.unlock() }
-    var values: ([Double], [Double]) { lock.lock(); defer { lock.unlock() }; return (weekly, lots) }
+    private var items: [Value] = []
+
+    func add(_ value: Value) {
+        lock.lock()
+        items.append(value)
+        lock.unlock()
+    }
+
+    var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }
 

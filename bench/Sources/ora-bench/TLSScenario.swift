@@ -37,19 +37,23 @@ extension Bench {
         }
         let each = requests
         let group = DispatchGroup()
-        let failures = Timing()
+        let failures = Collected<String>()
         let started = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<clients {
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                guard let c = try? BlockingClient(port: port, tlsCA: tlsCA) else { return failures.add(1, 0) }
-                for _ in 0..<each where (try? c.call("parseSku", params)) == nil { failures.add(1, 0) }
+                do {
+                    let c = try BlockingClient(port: port, tlsCA: tlsCA)
+                    for _ in 0..<each { _ = try c.call("parseSku", params) }
+                } catch {
+                    failures.add("\(error)")
+                }
             }
         }
         group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        guard failures.values.0.isEmpty else { throw BenchError("\(failures.values.0.count) parseSku calls failed") }
+        if let first = failures.values.first { throw BenchError("\(failures.values.count) of \(clients) parseSku clients failed, the first: \(first)") }
         return (times.sorted()[times.count / 2], Double(clients * each) / seconds)
     }
 
