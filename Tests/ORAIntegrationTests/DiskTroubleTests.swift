@@ -13,7 +13,7 @@ enum DiskTools {
     static let canChattr: Bool = {
         let dir = TempDir()
         let path = dir.path("probe")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        guard FileManager.default.createFile(atPath: path, contents: Data()) else { return false }
         guard (try? runCommand("/usr/bin/chattr", ["+i", path]))?.0 == 0 else { return false }
         _ = try? runCommand("/usr/bin/chattr", ["-i", path])
         return true

@@ -90,7 +90,7 @@ func checkPowerLosses(log: CrashLog, from: Int, points: Int, sent: SentOrders, s
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let database = dir + "/ora.db"
         for (file, suffix) in [(0, ""), (1, "-wal")] {
-            if let bytes = files[file] { FileManager.default.createFile(atPath: database + suffix, contents: Data(bytes)) }
+            if let bytes = files[file] { #expect(FileManager.default.createFile(atPath: database + suffix, contents: Data(bytes))) }
         }
         let label = "power loss after record \(index) of \(log.records.count) (\(model), seed \(seed))"
         guard files[0] != nil else {
