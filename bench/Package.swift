@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "ORAStore", package: "ORA"),
                 .product(name: "ORADomain", package: "ORA"),
                 .product(name: "ORAProtocol", package: "ORA"),
+                .product(name: "ORAJSON", package: "ORA"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),

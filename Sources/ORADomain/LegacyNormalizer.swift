@@ -9,7 +9,7 @@
 //     quantities count once; differing quantities keep the newest row, and the others are logged.
 // (4) An order all of whose rows are quarantined is not created.
 
-import ORAProtocol
+import ORAJSON
 
 public struct LegacyItemRow: Sendable {
     public let id: Int64

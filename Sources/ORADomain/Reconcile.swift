@@ -10,7 +10,7 @@
 //   truth order with a bad or unknown SKU   -> untouched (manualIntervention)
 //   db order marked external                -> untouched (keptExternal)
 
-import ORAProtocol
+import ORAJSON
 
 public struct ReconcileRequest: Sendable {
     public static let maxShipments = 20_000

@@ -1,7 +1,7 @@
 // recordShipment's request as the domain sees it (the server reads it from params): every SKU
 // parsed, and the order's lines merged so one order never holds the same SKU and lot twice.
 
-import ORAProtocol
+import ORAJSON
 
 /// One stored line of an order: identified by SKU and lot, keeping the first spelling it arrived in.
 public struct OrderLine: Sendable, Equatable {

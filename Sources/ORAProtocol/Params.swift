@@ -2,6 +2,8 @@
 // set to the JSON pointer of the first bad value (`/items/2/quantity`), and a member the method
 // does not know is refused too: a misspelt `backfil` or `extenal` must not be silently dropped.
 
+import ORAJSON
+
 public struct Params: Sendable {
     public let object: JSONObject
     public let path: String

@@ -1,6 +1,8 @@
 // Every error ORA answers with: the JSON-RPC code, a one-line message, and `data.reason` so that a
 // script can branch on a stable word instead of parsing text.
 
+import ORAJSON
+
 public struct RPCError: Error, Sendable, Equatable {
     public let code: Int
     public let message: String

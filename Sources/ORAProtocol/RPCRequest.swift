@@ -1,5 +1,7 @@
 // One decoded JSON-RPC 2.0 request, and the rules that turn a parsed line into requests.
 
+import ORAJSON
+
 /// A request id is a string, a number or null, echoed back exactly as it came.
 public enum RPCID: Sendable, Equatable {
     case string(String)

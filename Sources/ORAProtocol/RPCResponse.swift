@@ -1,5 +1,7 @@
 // Replies as bytes, without the trailing newline (a batch joins several into one array first).
 
+import ORAJSON
+
 public enum RPCResponse {
     private static let successHead = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
     private static let resultKey = Array(#","result":"#.utf8)

@@ -1,5 +1,6 @@
 // A finished request on its way back to the loop: its ticket and its reply.
 
+import ORAJSON
 import ORAProtocol
 
 struct Completion: Sendable {

@@ -2,6 +2,7 @@
 
 import Foundation
 
+import ORAJSON
 import ORAProtocol
 import ORAStore
 

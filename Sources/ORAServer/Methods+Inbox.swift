@@ -1,5 +1,6 @@
 // The orders inbox and bundles (INBOUND.md): import, allocation, life cycle, listing, purge.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

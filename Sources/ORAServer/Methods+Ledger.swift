@@ -1,5 +1,6 @@
 // The stock ledger: adjustments, counts, a statement with its running balance, a lot's trace.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

@@ -1,5 +1,6 @@
 // parseSku and the master data: SKUs and lots.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

@@ -1,5 +1,6 @@
 // weeklyShipped and lotInventory: served from a reader's snapshot, never stalling the writer.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

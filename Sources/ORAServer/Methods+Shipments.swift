@@ -1,5 +1,6 @@
 // recordShipment, reconcileDate, shippedItems and orderHistory.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

@@ -7,6 +7,7 @@
 //   .write   run by the single writer inside the request's savepoint, answered after COMMIT
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

@@ -2,6 +2,7 @@
 // client branches on, and the `data` members beside `reason` that let it act without parsing text
 // (protocol/README.md lists them).
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

@@ -3,6 +3,7 @@
 
 import Foundation
 import Logging
+import ORAJSON
 import ORAProtocol
 import ORAStore
 

@@ -16,6 +16,7 @@
 
 import Foundation
 import Logging
+import ORAJSON
 import ORAProtocol
 import ORAStore
 import Synchronization

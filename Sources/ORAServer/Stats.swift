@@ -1,5 +1,6 @@
 // Counters that `status` reports, written by the loop and the writer, read by any thread.
 
+import ORAJSON
 import ORAProtocol
 import Synchronization
 

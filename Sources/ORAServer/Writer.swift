@@ -18,6 +18,7 @@
 
 import Foundation
 import Logging
+import ORAJSON
 import ORAProtocol
 import ORAStore
 import Synchronization

@@ -4,7 +4,7 @@
 
 import CSQLite
 import Foundation
-import ORAProtocol
+import ORAJSON
 
 public enum Backup {
     public struct Copy: Sendable {

@@ -11,7 +11,7 @@
 // (4) An open order whose lot-tracked lines all name their lot is allocated, and reserves them.
 // (5) The accounting covers the inbox's units: legacy = migrated + quarantined + duplicates dropped.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Migration {

@@ -8,7 +8,7 @@
 // A dry run does (1) and (3) and rolls back. The caller holds the database lock.
 
 import Foundation
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 public enum MigrationError: Error, CustomStringConvertible {

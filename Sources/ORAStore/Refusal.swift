@@ -2,7 +2,7 @@
 // request in the quarantine table, then answers with `error`. The migration quarantines legacy
 // rows it cannot carry over the same way, with its own reasons.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 public struct QuarantinedRefusal: Error, Sendable {

@@ -5,7 +5,7 @@
 // never the history of shipments or allocations. The single writer runs allocations one after
 // another, so two orders racing for the last units of a lot can never both get them.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

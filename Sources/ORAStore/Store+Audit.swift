@@ -1,7 +1,7 @@
 // The audit trail of shipped data, and orderHistory which reads it back with the quarantine and
 // the inbox's events.
 
-import ORAProtocol
+import ORAJSON
 
 public enum AuditAction: String, Sendable {
     case created, updated, moved, removed, reconciled, migrated

@@ -1,6 +1,6 @@
 // Bundles: a code sold as one line that ships as several SKUs (INBOUND.md, "Bundles").
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

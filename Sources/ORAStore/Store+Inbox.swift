@@ -11,7 +11,7 @@
 //     same savepoint.
 // (3) Every change leaves an inbox event for orderHistory.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 /// An inbox order as stored.

@@ -9,7 +9,7 @@
 // (4) A pending order sent again is unchanged (same content) or replaced, losing its allocation;
 //     an order past pending is unchanged or -32020 order_locked: ShipStation already has it.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

@@ -2,7 +2,7 @@
 // (inboxSummary). Both run on one snapshot.
 
 import Foundation
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 public struct ListOrdersQuery: Sendable {

@@ -7,7 +7,7 @@
 //     ledger_totals), never the items, so they cost O(lots).
 // (2) An entry is only ever added: its ledger_totals row moves in the same savepoint.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

@@ -5,7 +5,7 @@
 // index is paid for on every shipped line): these scan the items, about a quarter of a second
 // per million, on a reader.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

@@ -1,6 +1,6 @@
 // SKUs and lots: the master data every shipped line points at.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

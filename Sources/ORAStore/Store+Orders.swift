@@ -7,7 +7,7 @@
 //     only code that writes shipped_items (validate recomputes the totals from the items).
 // (5) An inbox order of the same number is shipped by any write of it, which releases its allocation.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 /// A line whose SKU and lot are known to the database.

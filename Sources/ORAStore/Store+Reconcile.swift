@@ -1,7 +1,7 @@
 // reconcileDate: load the database's side, let the domain plan, and (with apply) carry the plan
 // out inside the writer's savepoint. A dry run runs the same code on a reader's snapshot.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

@@ -1,6 +1,6 @@
 // recordShipment, as the writer runs it inside the request's savepoint.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

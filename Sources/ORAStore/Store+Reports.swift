@@ -1,7 +1,7 @@
 // The reports the seed's weekly reporter, dashboard and lot page read: units per SKU per week,
 // and what is left of each lot, oldest first.
 
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

@@ -2,7 +2,7 @@
 // by keyset so a page costs the same however deep it is. The cursor is the last row's sort key.
 
 import Foundation
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 public struct ShippedItemsQuery: Sendable {

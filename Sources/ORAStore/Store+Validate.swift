@@ -3,7 +3,7 @@
 // so none of them trusts the constraints the schema declares.
 
 import Foundation
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 public struct CheckResult: Sendable {

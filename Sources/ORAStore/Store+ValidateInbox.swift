@@ -3,7 +3,7 @@
 // in `uploaded` for long.
 
 import Foundation
-import ORAProtocol
+import ORAJSON
 import ORADomain
 
 extension Store {

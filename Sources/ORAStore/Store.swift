@@ -1,7 +1,7 @@
 // A connection to an ORA database, configured for its role. The writer thread owns the one
 // read-write Store; each reader thread owns a read-only Store on the same file.
 
-import ORAProtocol
+import ORAJSON
 
 /// How a commit reaches the disk, and so what an acknowledged write survives.
 ///   full       SQLite's synchronous=FULL: COMMIT returns once the WAL is fsynced; a reply is sent

@@ -2,6 +2,7 @@
 
 import COpenSSL
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 /// `--tls`: verify the server against `caFile` (else the system's CAs) and its name or address.

@@ -1,6 +1,7 @@
 // What a person sees: aligned tables, marks, colour only on a terminal.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 enum Output {

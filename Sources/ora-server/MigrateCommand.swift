@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import ORAJSON
 import ORAProtocol
 import ORAServer
 import ORAStore

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ORAJSON
 import ORAProtocol
 import ORAServer
 import ORAStore

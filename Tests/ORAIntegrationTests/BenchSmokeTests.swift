@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 /// `make bench` must keep working from a clean clone: its smoke run (a tenth of the work) against

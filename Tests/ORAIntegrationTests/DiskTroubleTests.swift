@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 /// Whether this machine lets the tests mount a small tmpfs (root) and mark files immutable.

@@ -1,6 +1,7 @@
 import Testing
 import ORATestSupport
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 @Suite struct HostileInputTests {

@@ -1,4 +1,5 @@
 import Foundation
+import ORAJSON
 import ORAProtocol
 import Testing
 

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 /// A ShipStation shipment in ShipStation's shape (the members ORA reads, plus a few it must ignore).

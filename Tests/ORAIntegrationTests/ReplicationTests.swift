@@ -1,6 +1,7 @@
 // --replicate and restore with the real litestream binary and a file replica.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import Testing
 

@@ -1,6 +1,7 @@
 // TLS, authentication that cannot be ground down, timeouts, and memory bounded across connections.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import Testing
 

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 @Suite struct ShippedItemsTests {

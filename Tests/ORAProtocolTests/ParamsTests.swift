@@ -1,5 +1,6 @@
 import Testing
 @testable import ORAProtocol
+import ORAJSON
 
 @Suite struct ParamsTests {
     /// Integers: 1.5, "2", 0 and 10^30 are refused with the field named; 2.0 is 2.

@@ -1,5 +1,6 @@
 import Testing
 @testable import ORAProtocol
+import ORAJSON
 
 @Suite struct RPCDecoderTests {
     func decode(_ s: String) -> RPCMessage { RPCDecoder.decode(line: Array(s.utf8)) }

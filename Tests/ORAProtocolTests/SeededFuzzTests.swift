@@ -1,6 +1,7 @@
 import Testing
 import ORATestSupport
 @testable import ORAProtocol
+import ORAJSON
 
 /// Deterministic fuzzing (seeded, so any failure replays): the parser, writer and framer never crash
 /// and keep their invariants on hundreds of thousands of generated inputs.

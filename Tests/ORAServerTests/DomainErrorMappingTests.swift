@@ -5,6 +5,7 @@ import Testing
 @testable import ORAServer
 import ORADomain
 import ORAStore
+import ORAJSON
 import ORAProtocol
 
 @Suite struct DomainErrorMappingTests {

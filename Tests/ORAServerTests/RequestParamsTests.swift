@@ -3,6 +3,7 @@
 import Testing
 @testable import ORAServer
 import ORADomain
+import ORAJSON
 import ORAProtocol
 
 @Suite struct RequestParamsTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ORAJSON
 import ORAProtocol
 import ORAStore
 import Synchronization

@@ -1,5 +1,6 @@
 // importOrder's params, read into the domain's request (INBOUND.md, "The orders inbox").
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 

@@ -2,6 +2,7 @@
 // (v1 `GET /shipments?includeShipmentItems=true`) reduced to what reconciliation reads. A
 // shipment's members other than these are ignored, whatever they hold.
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 

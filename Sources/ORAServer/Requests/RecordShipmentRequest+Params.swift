@@ -2,6 +2,7 @@
 // SKU text is parsed but an unparseable one is not refused here (the store refuses it with
 // invalid_sku and quarantines the request).
 
+import ORAJSON
 import ORAProtocol
 import ORADomain
 

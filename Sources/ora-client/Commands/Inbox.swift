@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 /// `SKU=QUANTITY` or `SKU=QUANTITY@CENTS` (the unit price).

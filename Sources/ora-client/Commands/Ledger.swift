@@ -2,6 +2,7 @@
 // and a lot's trace.
 
 import ArgumentParser
+import ORAJSON
 import ORAProtocol
 
 struct Adjust: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ORAJSON
 import ORAProtocol
 
 struct Record: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 struct Report: ParsableCommand {

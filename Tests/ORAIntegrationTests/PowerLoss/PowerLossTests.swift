@@ -9,6 +9,7 @@
 // groups and WAL restarts (1 MiB WAL limit), and a clean stop (the last checkpoint).
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import ORATestSupport
 import Testing

@@ -3,6 +3,7 @@
 
 import CSQLite
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 final class SentOrders: @unchecked Sendable {

@@ -1,6 +1,7 @@
 // A blocking line client for tests: send raw lines, read reply lines with a timeout.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 final class RPCClient {

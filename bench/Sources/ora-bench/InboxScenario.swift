@@ -2,6 +2,7 @@
 // allocateOrder on a SKU with 1,000 lots and 100,000 open allocations.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

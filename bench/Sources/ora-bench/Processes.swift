@@ -3,6 +3,7 @@
 
 import COpenSSL
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 final class ServerProcess {

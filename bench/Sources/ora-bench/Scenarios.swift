@@ -1,6 +1,7 @@
 // Each measured variant, one function each. All write the same shipment stream.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 import ORADomain
 import ORAStore

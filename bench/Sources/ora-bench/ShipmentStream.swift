@@ -2,6 +2,7 @@
 // without a lot, SKU spellings mixed, ship dates within the freshness window.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 

@@ -2,6 +2,7 @@
 // over TLS, through the same blocking client (each connection a thread), interleaved.
 
 import Foundation
+import ORAJSON
 import ORAProtocol
 
 extension Bench {

@@ -1,5 +1,5 @@
 import Testing
-@testable import ORAProtocol
+@testable import ORAJSON
 
 @Suite struct JSONParserTests {
     /// Valid documents parse to the expected values, keeping member order and number text.
