@@ -118,7 +118,9 @@ final class BlockingClient {
 }
 
 /// Runs a command to its end; returns its standard output.
-func capture(_ executable: String, _ arguments: [String]) throws -> String {
+/// Runs `executable` and returns what it printed; one still running after `timeoutSeconds` is
+/// killed and reported (redis-benchmark 7.0 spins for ever when its first connect fails).
+func capture(_ executable: String, _ arguments: [String], timeoutSeconds: Double = 300) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -126,10 +128,49 @@ func capture(_ executable: String, _ arguments: [String]) throws -> String {
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
     try process.run()
+    let overdue = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: overdue)
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
+    overdue.cancel()
+    let command = "\(executable) \(arguments.joined(separator: " "))"
+    if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+        throw BenchError("\(command) did not finish within \(Int(timeoutSeconds)) s; killed")
+    }
+    guard process.terminationStatus == 0 else { throw BenchError("\(command) exited \(process.terminationStatus)") }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// A TCP port on 127.0.0.1 nobody listens on now (the kernel's choice for port 0).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { a in
+        a.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw BenchError("cannot find a free port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port`; false after `timeoutSeconds`.
+func waitUntilListening(port: Int, timeoutSeconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(timeoutSeconds)
+    while Date() < deadline {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        close(fd)
+        if rc == 0 { return true }
+        usleep(20_000)
+    }
+    return false
 }
 
 func which(_ name: String) -> String? {

@@ -179,7 +179,7 @@ struct Bench {
     /// redis-benchmark GET against a redis-server started here, or nil when redis is not installed.
     func redis(clients: Int, requests: Int) throws -> RedisRun? {
         guard let server = which("redis-server"), let benchmark = which("redis-benchmark") else { return nil }
-        let port = 17_000 + Int(getpid() % 1000)
+        let port = try freePort()
         let redis = Process()
         redis.executableURL = URL(fileURLWithPath: server)
         redis.arguments = ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"]
@@ -187,9 +187,11 @@ struct Bench {
         redis.standardError = FileHandle.nullDevice
         try redis.run()
         defer { redis.terminate(); redis.waitUntilExit() }
-        usleep(300_000)
-        _ = try capture(benchmark, ["-p", String(port), "-t", "set", "-n", "1000", "-q"])
-        let csv = try capture(benchmark, ["-p", String(port), "-t", "get", "-c", String(clients), "-n", String(requests), "--csv"])
+        // redis-benchmark must not start before the server listens: a first connect that fails
+        // leaves it spinning (redis/redis#11366).
+        guard waitUntilListening(port: port, timeoutSeconds: 10) else { throw BenchError("redis-server did not listen on port \(port) within 10 s") }
+        _ = try capture(benchmark, ["-p", String(port), "-t", "set", "-n", "1000", "-q"], timeoutSeconds: 60)
+        let csv = try capture(benchmark, ["-p", String(port), "-t", "get", "-c", String(clients), "-n", String(requests), "--csv"], timeoutSeconds: 300)
         // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
         guard let line = csv.split(separator: "\n").first(where: { $0.hasPrefix("\"GET\"") }) else { return nil }
         let fields = line.split(separator: ",").map { Double($0.replacingOccurrences(of: "\"", with: "")) ?? 0 }
