@@ -54,6 +54,19 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
         return try body(store)
     }
 
+    /// Submits request 0, which holds the writer inside its group until the returned semaphore is
+    /// signalled; returns once the writer runs it, so that what is submitted next forms one group.
+    func hold(_ writer: Writer) -> DispatchSemaphore {
+        let running = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in
+            running.signal()
+            release.wait()
+            return Done()
+        }))
+        running.wait()
+        return release
+    }
+
     /// A request that makes SQLite roll back the whole transaction (SQLITE_FULL on a one-row
     /// INSERT) fails alone: the requests before it in its group run again, the ones after it run
     /// in a fresh transaction, and every reply says what is on disk.
@@ -66,9 +79,7 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
             let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
                                 failure: failure, stats: Stats(), logger: logger)
             // A first request holds the writer so that the next four queue up and form one group.
-            let gate = DispatchSemaphore(value: 0)
-            #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
-            usleep(50_000)
+            let gate = hold(writer)
             #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
             #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
             #expect(writer.submit(job(3, "INSERT INTO t VALUES (hex(zeroblob(1000000)))")))  // needs ~2,000 pages: SQLITE_FULL
@@ -162,9 +173,7 @@ func job(_ seq: UInt64, _ sql: String) -> WriteJob {
             let commits = FailingCommit(failing: 2, with: error)
             let writer = Writer(store: store, queueDepth: 100, settings: .init(), sink: replies, syncer: nil,
                                 failure: failure, stats: Stats(), logger: logger, transactions: commits)
-            let gate = DispatchSemaphore(value: 0)
-            #expect(writer.submit(WriteJob(ticket: ticket(0), method: "gate") { _, _ in gate.wait(); return Done() }))
-            usleep(50_000)
+            let gate = hold(writer)
             #expect(writer.submit(job(1, "INSERT INTO t VALUES ('a')")))
             #expect(writer.submit(job(2, "INSERT INTO t VALUES ('b')")))
             #expect(writer.submit(job(3, "INSERT INTO t VALUES ('c')")))
