@@ -14,6 +14,7 @@ struct Completion: Sendable {
     let reply: Reply
 
     init(ticket: Ticket, bytes: [UInt8]) { self.init(ticket: ticket, reply: .encoded(bytes)) }
+    init(ticket: Ticket, error: RPCError) { self.init(ticket: ticket, bytes: ticket.failure(error)) }
     init(ticket: Ticket, reply: Reply) { self.ticket = ticket; self.reply = reply }
 
     /// The reply line without its newline (empty for a notification).

@@ -174,9 +174,8 @@ final class Connection {
     private func start(_ job: QueuedJob) {
         guard server.submit(job) else {
             let ticket = job.ticket
-            if let id = ticket.id {
-                replies.fill(ticket.seq, part: ticket.part,
-                             bytes: RPCResponse.failure(id: id, error: .overloaded(queueDepth: server.config.writeQueueDepth)))
+            if ticket.id != nil {
+                replies.fill(ticket.seq, part: ticket.part, bytes: ticket.failure(.overloaded(queueDepth: server.config.writeQueueDepth)))
             }
             return
         }

@@ -55,7 +55,7 @@ final class ReaderPool: Sendable {
                 bytes = job.ticket.id.map { RPCResponse.success(id: $0, result: result) } ?? []
             } catch {
                 if RPCError.refusal(error) == nil { logger.error("\(job.method) failed: \(error)") }
-                bytes = Writer.encode(ticket: job.ticket, RPCError.refusal(error) ?? .internalError("\(error)"))
+                bytes = job.ticket.failure(RPCError.refusal(error) ?? .internalError("\(error)"))
             }
             let reply = Completion(ticket: job.ticket, bytes: bytes)
             if let syncer { syncer.postRead(reply) } else { mailbox.post([reply]) }

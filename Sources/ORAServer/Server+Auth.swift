@@ -35,7 +35,7 @@ extension Server {
         if last { conn.stopTakingRequests() }
         let refusal = RPCError(code: -32010, reason: "unauthorized",
                                message: last ? "Unauthorized: wrong token, \(Self.maxFailedAuths) times; closing the connection" : "Unauthorized: wrong token")
-        delay(ticket, bytes: request.id.map { RPCResponse.failure(id: $0, error: refusal) } ?? [], by: Self.wrongTokenDelayMs, conn: conn)
+        delay(ticket, bytes: ticket.failure(refusal), by: Self.wrongTokenDelayMs, conn: conn)
     }
 
     private func delay(_ ticket: Ticket, bytes: [UInt8], by ms: UInt64, conn: Connection) {

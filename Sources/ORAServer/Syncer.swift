@@ -186,12 +186,12 @@ final class Syncer: Sendable {
 
     private func failed(_ replies: [Completion]) -> [Completion] {
         let error = RPCError.syncFailed(failure.why ?? "the server stopped")
-        return replies.map { Completion(ticket: $0.ticket, bytes: Writer.encode(ticket: $0.ticket, error)) }
+        return replies.map { Completion(ticket: $0.ticket, error: error) }
     }
 
     /// A read that may have seen a commit the disk did not keep is not answered with what it read.
     private func failedReads(_ replies: [Completion]) -> [Completion] {
-        replies.map { Completion(ticket: $0.ticket, bytes: Writer.encode(ticket: $0.ticket, .stoppedAfterSyncFailure)) }
+        replies.map { Completion(ticket: $0.ticket, error: .stoppedAfterSyncFailure) }
     }
 
     /// Syncs what is left, posts it, and ends the thread (after the writer has stopped).

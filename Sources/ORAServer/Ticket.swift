@@ -14,3 +14,10 @@ struct Ticket: Sendable {
     /// Which thread ran it (nil: answered on the loop); its completion releases held jobs.
     var worker: Worker? = nil
 }
+
+extension Ticket {
+    /// The error reply line for this request (none for a notification).
+    func failure(_ error: RPCError) -> [UInt8] {
+        id.map { RPCResponse.failure(id: $0, error: error) } ?? []
+    }
+}

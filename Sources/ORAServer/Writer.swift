@@ -103,7 +103,7 @@ final class Writer: Sendable {
             }
             if group.isEmpty { break }
             if failure.hasFailed {
-                sink.post(group.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, .stoppedAfterSyncFailure)) })
+                sink.post(group.map { Completion(ticket: $0.ticket, error: .stoppedAfterSyncFailure) })
                 continue
             }
             number += 1
@@ -164,7 +164,7 @@ final class Writer: Sendable {
             } catch {
                 logger.error("cannot begin a transaction for \(pending.count) requests: \(error)")
                 let failure = RPCError.internalError("the database could not begin a transaction (\(error)); nothing was written")
-                replies += pending.map { Completion(ticket: $0.ticket, bytes: Self.encode(ticket: $0.ticket, failure)) }
+                replies += pending.map { Completion(ticket: $0.ticket, error: failure) }
                 break
             }
             var done: [(job: WriteJob, reply: Completion.Reply)] = []
@@ -195,7 +195,7 @@ final class Writer: Sendable {
                     logger.error("group commit of \(done.count) requests failed: \(error)")
                     reply = .internalError("the database could not commit (\(error)); nothing was written")
                 }
-                replies += done.map { Completion(ticket: $0.job.ticket, bytes: Self.encode(ticket: $0.job.ticket, reply)) }
+                replies += done.map { Completion(ticket: $0.job.ticket, error: reply) }
             }
             break
         }
@@ -210,7 +210,7 @@ final class Writer: Sendable {
     /// A success comes back as its result, for the loop to encode; a failure already encoded.
     private func execute(_ job: WriteJob, store: Store, now: String) -> Completion.Reply {
         let db = store.db
-        let fail = { (error: RPCError) in Completion.Reply.encoded(Self.encode(ticket: job.ticket, error)) }
+        let fail = { (error: RPCError) in Completion.Reply.encoded(job.ticket.failure(error)) }
         do {
             try db.run("SAVEPOINT request")
         } catch {
@@ -244,10 +244,6 @@ final class Writer: Sendable {
         _ = try? store.rollback(toSavepoint: "request")
         _ = try? store.db.run("RELEASE request")
     }
-
-    static func encode(ticket: Ticket, _ error: RPCError) -> [UInt8] {
-        ticket.id.map { RPCResponse.failure(id: $0, error: error) } ?? []
-    }
 }
 
 extension Completion.Reply {
@@ -255,6 +251,6 @@ extension Completion.Reply {
     /// whose work SQLite rolled back must not be answered as a success).
     func failed(ticket: Ticket, because: String) -> Completion.Reply {
         if case .encoded = self { return self }
-        return .encoded(Writer.encode(ticket: ticket, .internalError("\(because); nothing was written")))
+        return .encoded(ticket.failure(.internalError("\(because); nothing was written")))
     }
 }
