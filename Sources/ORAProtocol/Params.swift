@@ -98,6 +98,14 @@ public struct Params: Sendable {
         return a
     }
 
+    /// A required array of at most `atMost` elements (`"must hold at most 1000 components"`).
+    public func requiredArray(_ key: String, atMost: Int, allowEmpty: Bool = false) throws(RPCError) -> [JSON] {
+        let a = try requiredArray(key)
+        if a.isEmpty && !allowEmpty { throw .invalidParams(pointer(key), "must not be empty") }
+        if a.count > atMost { throw .invalidParams(pointer(key), "must hold at most \(atMost) \(key)") }
+        return a
+    }
+
     /// One of a fixed set of words.
     public func word(_ key: String, oneOf words: [String]) throws(RPCError) -> String? {
         guard let s = try string(key) else { return nil }

@@ -12,9 +12,7 @@ extension Methods {
         if code.isEmpty || code.count > 64 { throw .invalidParams("/bundleSku", "must be 1 to 64 characters") }
         if SkuParser.parse(code).isValid { throw .invalidParams("/bundleSku", "parses as a SKU (\(code)): a bundle code must not") }
         let name = try p.string("name", maxLength: 200)
-        let raw = try p.requiredArray("components")
-        if raw.isEmpty { throw .invalidParams("/components", "must not be empty") }
-        if raw.count > 1000 { throw .invalidParams("/components", "must hold at most 1000 components") }
+        let raw = try p.requiredArray("components", atMost: 1000)
         var components: [Store.BundleComponent] = []
         for (i, item) in raw.enumerated() {
             let c = try Params(nested: item, path: "/components/\(i)", allowed: ["skuCode", "quantity"])

@@ -14,6 +14,16 @@ import ORAJSON
         do { _ = try p.int("e", in: 1...10); Issue.record() } catch { #expect(error.field == "/e") }
     }
 
+    /// Arrays with a bound: empty refused unless allowed, one too many refused, both naming the field.
+    @Test func boundedArrays() throws {
+        let p = try Params(["items": [], "two": [1, 2]], allowed: ["items", "two"])
+        #expect(throws: RPCError.invalidParams("/items", "must not be empty")) { try p.requiredArray("items", atMost: 5) }
+        #expect(try p.requiredArray("items", atMost: 5, allowEmpty: true).isEmpty)
+        #expect(throws: RPCError.invalidParams("/two", "must hold at most 1 two")) { try p.requiredArray("two", atMost: 1) }
+        #expect(try p.requiredArray("two", atMost: 2).count == 2)
+        #expect(throws: RPCError.invalidParams("/none", "is required")) { try p.requiredArray("none", atMost: 2) }
+    }
+
     /// Unknown members and non-object params are refused.
     @Test func shape() {
         #expect(throws: RPCError.self) { try Params(["x": 1], allowed: ["y"]) }

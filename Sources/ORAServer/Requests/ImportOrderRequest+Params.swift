@@ -11,9 +11,7 @@ extension ImportOrderRequest {
         let p = try Params(params, allowed: Self.parameterNames)
         let orderNumber = try p.requiredOrderNumber()
         let orderDate = try p.requiredDate("orderDate")
-        let rawItems = try p.requiredArray("items")
-        if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
-        if rawItems.count > RecordShipmentRequest.maxItems { throw .invalidParams("/items", "must hold at most \(RecordShipmentRequest.maxItems) items") }
+        let rawItems = try p.requiredArray("items", atMost: RecordShipmentRequest.maxItems)
         var items: [Item] = []
         for (i, raw) in rawItems.enumerated() {
             let item = try Params(nested: raw, path: "/items/\(i)", allowed: ["sku", "quantity", "unitPriceCents"])

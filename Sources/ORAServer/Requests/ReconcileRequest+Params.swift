@@ -12,8 +12,7 @@ extension ReconcileRequest {
     public init(params: JSON?) throws(RPCError) {
         let p = try Params(params, allowed: Self.parameterNames)
         let date = try p.requiredDate("date")
-        let raw = try p.requiredArray("shipments")
-        if raw.count > Self.maxShipments { throw .invalidParams("/shipments", "must hold at most \(Self.maxShipments) shipments") }
+        let raw = try p.requiredArray("shipments", atMost: Self.maxShipments, allowEmpty: true)
         var shipments: [ShipStationShipment] = []
         shipments.reserveCapacity(raw.count)
         for (i, s) in raw.enumerated() { shipments.append(try ShipStationShipment(json: s, path: "/shipments/\(i)")) }

@@ -13,9 +13,7 @@ extension RecordShipmentRequest {
         let p = try Params(params, allowed: Self.parameterNames)
         let orderNumber = try p.requiredOrderNumber()
         let shipDate = try p.requiredDate("shipDate")
-        let rawItems = try p.requiredArray("items")
-        if rawItems.isEmpty { throw .invalidParams("/items", "must not be empty") }
-        if rawItems.count > Self.maxItems { throw .invalidParams("/items", "must hold at most \(Self.maxItems) items") }
+        let rawItems = try p.requiredArray("items", atMost: Self.maxItems)
         var items: [Item] = []
         items.reserveCapacity(rawItems.count)
         for (i, raw) in rawItems.enumerated() {
