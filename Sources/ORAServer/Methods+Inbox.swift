@@ -35,19 +35,15 @@ extension Methods {
         return .write { store, now in try store.importOrder(request, params: kept, now: now) }
     }
 
-    static func orderNumber(_ p: Params) throws(RPCError) -> String {
-        try p.requiredString("orderNumber", maxLength: 100, allowEmpty: false)
-    }
-
     static func allocateOrder(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let p = try Params(params, allowed: ["orderNumber"])
-        let number = try orderNumber(p)
+        let number = try p.requiredOrderNumber()
         return .write { store, now in try store.allocateOrder(number, now: now) }
     }
 
     static func markUploaded(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let p = try Params(params, allowed: ["orderNumber", "shipstationOrderId"])
-        let number = try orderNumber(p)
+        let number = try p.requiredOrderNumber()
         let id: String
         switch p.value("shipstationOrderId") {
         case .string(let s)? where !s.isEmpty && s.count <= 100: id = s
@@ -60,7 +56,7 @@ extension Methods {
 
     static func cancelOrder(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let p = try Params(params, allowed: ["orderNumber", "reason"])
-        let number = try orderNumber(p)
+        let number = try p.requiredOrderNumber()
         let reason = try p.string("reason", maxLength: 1000)
         return .write { store, now in try store.cancelOrder(number, reason: reason, now: now) }
     }

@@ -64,7 +64,7 @@ extension Methods {
 
     static func orderHistory(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
         let p = try Params(params, allowed: ["orderNumber"])
-        let number = try p.requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+        let number = try p.requiredOrderNumber()
         return .read { store in try store.orderHistory(number) }
     }
 }

@@ -9,7 +9,7 @@ extension ImportOrderRequest {
 
     public init(params: JSON?) throws(RPCError) {
         let p = try Params(params, allowed: Self.parameterNames)
-        let orderNumber = try p.requiredOrderNumber()
+        let orderNumber = try p.recordedOrderNumber()
         let orderDate = try p.requiredDate("orderDate")
         let rawItems = try p.requiredArray("items", atMost: RecordShipmentRequest.maxItems)
         var items: [Item] = []

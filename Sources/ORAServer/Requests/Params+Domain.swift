@@ -31,11 +31,16 @@ extension Params {
         return c
     }
 
-    /// An order number a request records: 1-100 characters, no control characters.
+    /// The order number a request names: 1-100 characters.
     public func requiredOrderNumber() throws(RPCError) -> String {
-        let number = try requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+        try requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+    }
+
+    /// An order number a request records: also no control characters.
+    public func recordedOrderNumber() throws(RPCError) -> String {
+        let number = try requiredOrderNumber()
         if number.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw .invalidParams("/orderNumber", "must not contain control characters")
+            throw .invalidParams(pointer("orderNumber"), "must not contain control characters")
         }
         return number
     }

@@ -25,7 +25,7 @@ extension ShipStationShipment {
     /// Reads one shipment at `path` (`/shipments/3`); a bad shape is -32602 naming the field.
     public init(json: JSON, path: String) throws(RPCError) {
         let p = try Params(nested: json, path: path, allowed: nil)
-        let orderNumber = try p.requiredString("orderNumber", maxLength: 100, allowEmpty: false)
+        let orderNumber = try p.requiredOrderNumber()
         let dateText = try p.requiredString("shipDate", maxLength: 64)
         guard let shipDate = BusinessDate(isoDateOrDateTime: dateText) else {
             throw .invalidParams(p.pointer("shipDate"), "must be YYYY-MM-DD or an ISO date-time, got \"\(dateText)\"")

@@ -11,7 +11,7 @@ extension RecordShipmentRequest {
 
     public init(params: JSON?) throws(RPCError) {
         let p = try Params(params, allowed: Self.parameterNames)
-        let orderNumber = try p.requiredOrderNumber()
+        let orderNumber = try p.recordedOrderNumber()
         let shipDate = try p.requiredDate("shipDate")
         let rawItems = try p.requiredArray("items", atMost: Self.maxItems)
         var items: [Item] = []
