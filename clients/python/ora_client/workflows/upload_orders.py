@@ -48,14 +48,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
     uploaded: list[dict[str, Any]] = []
     would: list[str] = []
     with cli.ora_client(args) as ora:
-        pending: list[types.InboxOrder] = []
-        cursor = None
-        while True:
-            page = ora.list_orders(status="pending", cursor=cursor)
-            pending += page["orders"]
-            cursor = page["nextCursor"]
-            if cursor is None:
-                break
+        pending = list(ora.iter_orders(status="pending"))
         ready: list[dict[str, Any]] = []
         for order in pending:
             if args.dry_run:
