@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template_string, request
 
+from .. import weekly
 from ..client import Client, OraError, TransportError, types
 from . import templates
 
@@ -89,15 +90,10 @@ def create_app(ora_address: str | None = None, token: str | None = None, timezon
     @app.route("/weekly")
     def weekly_page() -> Page:
         weeks_n = max(1, min(52, request.args.get("weeks", default=8, type=int)))
-        monday = today() - datetime.timedelta(days=today().weekday())
-        start = monday - datetime.timedelta(weeks=weeks_n)
+        start = weekly.first_week(today(), weeks_n)
         with ora() as client:
             weeks = client.weekly_shipped(week_start=start.isoformat(), weeks=weeks_n)
-        skus = sorted({s["skuCode"] for w in weeks for s in w["skus"]})
-        top = max([s["units"] for w in weeks for s in w["skus"]] or [1])
-        charts = [(sku, [{"week": w["weekStart"], "units": u, "h": int(100 * u / top)}
-                         for w in weeks for u in [next((s["units"] for s in w["skus"] if s["skuCode"] == sku), 0)]]) for sku in skus]
-        return page("Units shipped per week", templates.WEEKLY, weeks=weeks, charts=charts)
+        return page("Units shipped per week", templates.WEEKLY, weeks=weeks, charts=weekly.bars_by_sku(weeks))
 
     @app.route("/inbox")
     def inbox_page() -> Page:

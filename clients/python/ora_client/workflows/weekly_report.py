@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import html
 import sys
 from collections.abc import Sequence
 
-from .. import cli
+from .. import cli, weekly
 from ..client import types
 from . import common
 
@@ -26,17 +25,14 @@ def build() -> argparse.ArgumentParser:
 
 
 def page(weeks: list[types.ShippedWeek]) -> str:
-    skus = sorted({s["skuCode"] for w in weeks for s in w["skus"]})
-    top = max([s["units"] for w in weeks for s in w["skus"]] or [1])
     parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Units shipped per week</title>",
              "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right}</style></head><body>",
              f"<h1>Units shipped per week, {html.escape(weeks[0]['weekStart'])} to {html.escape(weeks[-1]['weekEnd'])}</h1>"]
-    for sku in skus:
-        units = [next((s["units"] for s in w["skus"] if s["skuCode"] == sku), 0) for w in weeks]
-        bars = "".join(f"<rect x='{10 + i * 60}' y='{110 - int(100 * u / top)}' width='40' height='{int(100 * u / top)}' fill='#36c'>"
-                       f"<title>{html.escape(weeks[i]['weekStart'])}: {u}</title></rect>"
-                       f"<text x='{30 + i * 60}' y='125' font-size='10' text-anchor='middle'>{u}</text>" for i, u in enumerate(units))
-        parts.append(f"<h2>SKU {html.escape(sku)}</h2><svg width='{20 + 60 * len(weeks)}' height='130' role='img'>{bars}</svg>")
+    for sku, bars in weekly.bars_by_sku(weeks):
+        svg = "".join(f"<rect x='{10 + i * 60}' y='{110 - b['h']}' width='40' height='{b['h']}' fill='#36c'>"
+                      f"<title>{html.escape(b['week'])}: {b['units']}</title></rect>"
+                      f"<text x='{30 + i * 60}' y='125' font-size='10' text-anchor='middle'>{b['units']}</text>" for i, b in enumerate(bars))
+        parts.append(f"<h2>SKU {html.escape(sku)}</h2><svg width='{20 + 60 * len(weeks)}' height='130' role='img'>{svg}</svg>")
     rows = "".join(f"<tr><td>{html.escape(w['weekStart'])}</td><td>{w['totalUnits']}</td></tr>" for w in weeks)
     parts.append(f"<table><tr><th>week</th><th>units</th></tr>{rows}</table></body></html>")
     return "".join(parts)
@@ -45,9 +41,7 @@ def page(weeks: list[types.ShippedWeek]) -> str:
 def work(args: argparse.Namespace) -> common.Outcome:
     if args.weeks < 1:
         raise cli.Usage("--weeks must be at least 1")
-    today = cli.today(args)
-    this_monday = today - datetime.timedelta(days=today.weekday())
-    start = this_monday - datetime.timedelta(weeks=args.weeks)
+    start = weekly.first_week(cli.today(args), args.weeks)
     with cli.ora_client(args) as ora:
         weeks = ora.weekly_shipped(week_start=start.isoformat(), weeks=args.weeks)
     table = [f"{'WEEK':<10} {'SKU':<8} {'UNITS':>7}"]
