@@ -5,6 +5,7 @@
     ora_client.workflows     the nine commands (ora-import-xml, ora-daily-shipments, ...)
     ora_client.dashboard     the read-only web page (ora-dashboard)
     ora_client.cli           what every command line shares: ORA's options, logging, usage errors
+    ora_client.weekly        the weekly chart's weeks and bars (ora-weekly-report, the dashboard)
 """
 
 from .client import DEFAULT_ADDRESS, Client, OraError, TransportError, read_token_file, token_from_file_or_env, types
