@@ -180,24 +180,13 @@ struct Serve: ParsableCommand {
         config.idleTimeoutSeconds = idleTimeout
         config.maxMemoryBytes = maxMemoryMb << 20
         config.backupDirectory = backupDir
-        if let tlsCert, let tlsKey {
-            do {
-                try TLSContext.checkKeyFile(tlsKey)
-                config.tls = try TLSContext(certificate: tlsCert, key: tlsKey, clientCA: tlsCa)
-            } catch {
-                logger.critical("cannot serve: \(error)")
-                throw ExitCode(1)
-            }
-        }
-        if let tokenFile {
-            do { config.token = try TokenCheck.load(path: tokenFile) } catch {
-                logger.critical("cannot serve: \(error)")
-                throw ExitCode(1)
-            }
-        }
-
         let status: Int32
         do {
+            if let tlsCert, let tlsKey {
+                try TLSContext.checkKeyFile(tlsKey)
+                config.tls = try TLSContext(certificate: tlsCert, key: tlsKey, clientCA: tlsCa)
+            }
+            if let tokenFile { config.token = try TokenCheck.load(path: tokenFile) }
             let server = try Server(config: config, logger: logger)
             status = try server.run()
         } catch {
