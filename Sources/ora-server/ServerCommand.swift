@@ -145,7 +145,20 @@ struct Serve: ParsableCommand {
                 throw ValidationError("listening on \(listen), beyond this machine, needs \(missing.joined(separator: " and "))")
             }
         }
-        guard authTimeout > 0, idleTimeout >= 0, maxMemoryMb >= 1 else { throw ValidationError("--auth-timeout and --max-memory-mb must be positive, --idle-timeout not negative") }
+        guard maxMemoryMb >= 1 else { throw ValidationError("--max-memory-mb must be positive") }
+        try Self.checkSeconds(shutdownGrace, "--shutdown-grace", zeroAllowed: true)
+        try Self.checkSeconds(authTimeout, "--auth-timeout", zeroAllowed: false)
+        try Self.checkSeconds(idleTimeout, "--idle-timeout", zeroAllowed: true)
+    }
+
+    /// A duration the loop turns into a libuv timer (whole milliseconds in a UInt64): finite, not
+    /// negative, at most a day. `inf`, `nan` or `1e20` would trap at the conversion.
+    static let longestSeconds = 86_400.0
+
+    static func checkSeconds(_ value: Double, _ flag: String, zeroAllowed: Bool) throws {
+        guard value.isFinite, zeroAllowed ? value >= 0 : value > 0, value <= longestSeconds else {
+            throw ValidationError("\(flag) must be a number of seconds from \(zeroAllowed ? "0" : "more than 0") to \(Int(longestSeconds)), got \(value)")
+        }
     }
 
     func run() throws {
