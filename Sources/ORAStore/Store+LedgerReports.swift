@@ -70,7 +70,7 @@ extension Store {
     }
 
     /// `lotTrace`: the lot, what is left of it, every order that shipped from it, and the open
-    /// orders allocated to it (none until the orders inbox exists).
+    /// (`pending` or `uploaded`) orders allocated to it, which would ship from it next.
     public func lotTrace(skuCode: String, lotNumber: String) throws -> JSON {
         try snapshot {
             let sku = try requireSku(skuCode)
@@ -78,9 +78,19 @@ extension Store {
             let orders: [JSON] = try db.query("""
                 SELECT order_number, ship_date, quantity FROM shipped_items WHERE lot_id = ? ORDER BY ship_date, order_number
                 """, [.int(lot.id)]) { ["orderNumber": .string($0.text(0)), "shipDate": .string($0.text(1)), "quantity": .int($0.int(2))] }
+            let allocated: [JSON] = try db.query(Self.openAllocationsOfLot, [.int(lot.id)]) {
+                ["orderNumber": .string($0.text(0)), "orderStatus": .string($0.text(1)), "quantity": .int($0.int(2))]
+            }
             return ["skuCode": .string(skuCode), "lotNumber": .string(lotNumber), "receivedDate": .string(lot.receivedDate),
                     "initialQty": .int(lot.initialQty), "shipped": .int(try db.scalarInt("SELECT units FROM shipped_totals WHERE sku_id = ? AND lot_key = ?", [.int(sku), .int(lot.id)])),
-                    "remaining": .int(try remaining(of: lot)), "orders": .array(orders), "allocatedTo": []]
+                    "remaining": .int(try remaining(of: lot)), "orders": .array(orders), "allocatedTo": .array(allocated)]
         }
     }
+
+    /// Open orders allocated to one lot, with their units from it (order_items_inbox_lot).
+    static let openAllocationsOfLot = """
+        SELECT o.order_number, o.status, sum(i.quantity) FROM order_items_inbox i JOIN orders_inbox o ON o.order_id = i.order_id
+        WHERE i.lot_id = ? AND o.allocated = 1 AND o.status IN ('pending', 'uploaded')
+        GROUP BY o.order_id ORDER BY o.order_date, o.order_number
+        """
 }

@@ -58,7 +58,6 @@ import Testing
         let trace = try c.call("lotTrace", ["skuCode": "17612", "lotNumber": "250400"])
         #expect(trace["initialQty"] == 500 && trace["shipped"] == 55 && trace["remaining"] == 422 && trace["receivedDate"] == .string(day(-30)))
         #expect(trace["orders"]?.arrayValue?.map { "\($0["orderNumber"]!.stringValue!):\($0["quantity"]!.int64Value!)" } == ["L1:30", "L2:20", "L3:5"])
-        #expect(trace["allocatedTo"] == [])
 
         let validate = try c.call("validate")
         #expect(validate["ok"] == true)
@@ -155,5 +154,35 @@ import Testing
         #expect(s5 == 0 && lots.contains("17612,250400,\(day(-30)),500,0,-35,30,435,active"))
         let (s6, _, err) = try runCommand(client, ["adjust", "--sku", "17612", "--lot", "777", "--quantity", "1", "--reason", "return"] + address)
         #expect(s6 == 1 && err.contains("/lotNumber"))
+    }
+
+    /// lotTrace's allocatedTo lists the open orders allocated to the lot (pending and uploaded, with
+    /// their units from it), and not those shipped or cancelled: the recall question's second half.
+    @Test func lotTraceListsOpenOrdersAllocatedToTheLot() throws {
+        let server = try TestServer()
+        let c = try server.connect()
+        try seedMasterData(c)  // 17612 lot 250300: 1000 units, the only lot
+        func order(_ number: String, _ quantity: Int) throws {
+            _ = try c.call("importOrder", ["orderNumber": .string(number), "orderDate": .string(day(-1)),
+                                           "items": [["sku": "17612", "quantity": .int(quantity)]]])
+            _ = try c.call("allocateOrder", ["orderNumber": .string(number)])
+        }
+        try order("P1", 3)
+        try order("U1", 4)
+        _ = try c.call("markUploaded", ["orderNumber": "U1", "shipstationOrderId": "901"])
+        try order("S1", 5)
+        _ = try c.call("markUploaded", ["orderNumber": "S1", "shipstationOrderId": "902"])
+        _ = try c.call("recordShipment", shipment("S1", day(), [("17612 - 250300", 5)]))
+        try order("C1", 6)
+        _ = try c.call("cancelOrder", ["orderNumber": "C1"])
+        _ = try c.call("importOrder", ["orderNumber": "N1", "orderDate": .string(day(-1)), "items": [["sku": "17612", "quantity": 7]]])  // not allocated
+
+        let trace = try c.call("lotTrace", ["skuCode": "17612", "lotNumber": "250300"])
+        #expect(trace["allocatedTo"] == [["orderNumber": "P1", "orderStatus": "pending", "quantity": 3],
+                                         ["orderNumber": "U1", "orderStatus": "uploaded", "quantity": 4]])
+        #expect(trace["orders"]?.arrayValue?.map { $0["orderNumber"]! } == ["S1"])
+        // Another lot of the same SKU has nothing allocated.
+        _ = try c.call("upsertLot", ["skuCode": "17612", "lotNumber": "250999", "receivedDate": .string(day()), "initialQty": 10])
+        #expect(try c.call("lotTrace", ["skuCode": "17612", "lotNumber": "250999"])["allocatedTo"] == [])
     }
 }
