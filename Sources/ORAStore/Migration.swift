@@ -61,7 +61,7 @@ public struct Migration {
         var backup: Backup.Copy?
         if !dryRun {
             let stamp = Self.stamp(started)
-            backup = try Backup.copy(from: db, to: "\(path).pre-migration-\(stamp).bak")
+            backup = try Backup.copy(from: db, to: "\(path).pre-migration-\(stamp).bak", database: path)
             guard backup!.integrity == "ok" else { throw StoreError(code: 0, message: "backup \(backup!.path) failed integrity_check: \(backup!.integrity)") }
         }
 
