@@ -106,6 +106,9 @@ public final class Store {
     /// writer's connection counts them).
     public var uncheckpointedFrames: Int { wal.uncopied }
 
+    /// Frames in the WAL after the last commit on this connection, copied or not.
+    public var walFrames: Int { wal.frames }
+
     /// Copies the WAL into the database file on this connection; returns (frames in the WAL,
     /// frames copied). PASSIVE waits for no one: a page a reader's snapshot still needs stays in
     /// the WAL. TRUNCATE (at shutdown) also empties the WAL file.

@@ -43,3 +43,27 @@ import Testing
         #expect(store.uncheckpointedFrames > 0 && store.uncheckpointedFrames < frames)
     }
 }
+
+@Suite struct WALWatchTests {
+    /// After a checkpoint that copied every frame, the next commit starts the WAL over: all its
+    /// frames count as uncopied, even when it holds more frames than the old WAL did (they were
+    /// counted as partly copied, and the idle checkpoint was skipped).
+    @Test func framesAfterTheWALStartsOverAreUncopied() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ora-walwatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store.openWriter(path: dir.appendingPathComponent("ora.db").path)
+        try store.db.execute("CREATE TABLE t (x TEXT NOT NULL)")
+        try store.db.execute("INSERT INTO t VALUES ('a')")
+        let small = store.walFrames
+        #expect(small > 0 && store.uncheckpointedFrames > 0)
+        let (frames, copied) = try store.checkpoint(.passive)
+        #expect(frames == copied && store.uncheckpointedFrames == 0)
+        // A larger commit: SQLite starts the WAL over and writes more frames than it held before.
+        try store.db.execute("BEGIN; INSERT INTO t SELECT hex(zeroblob(500)) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) SELECT i FROM n); COMMIT")
+        #expect(store.walFrames > small)
+        #expect(store.uncheckpointedFrames == store.walFrames)
+        try store.checkpoint(.passive)
+        #expect(store.uncheckpointedFrames == 0)
+    }
+}
