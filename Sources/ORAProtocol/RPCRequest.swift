@@ -95,3 +95,11 @@ public enum RPCDecoder {
         return .request(RPCRequest(id: id, method: method, params: object["params"]))
     }
 }
+
+extension RPCEntry {
+    /// What this entry holds once parsed (its method, id and params), in heap bytes.
+    public var estimatedBytes: Int {
+        guard case .request(let r) = self else { return 0 }
+        return JSON.string(r.method).estimatedBytes + (r.id.map { $0.json.estimatedBytes } ?? 0) + (r.params?.estimatedBytes ?? 0)
+    }
+}

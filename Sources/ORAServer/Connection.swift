@@ -7,6 +7,11 @@
 // (1) Reading stops while the connection holds too much, and resumes at half (ReadPressure.swift).
 // (2) Requests of one connection take effect in the order sent (JobOrder.swift).
 // (3) The memory of the handle and of this object is released only in `onClose`.
+// (4) Every request entry counts until it is done, with an id or without, alone or in a batch:
+//     against --max-in-flight (a reply not yet written, or a notification not yet run), and
+//     against the memory budget at what it holds once parsed (`Ticket.cost`), from the moment it
+//     is queued for a worker until its completion comes back. So a client reading nothing back,
+//     or sending only notifications, is stopped at the same bounds.
 
 import CLibUV
 import Foundation
@@ -23,6 +28,8 @@ final class Connection {
     private var closing = false
     /// No more requests are taken; close once every reply is written.
     private var draining = false
+    /// Over --max-connections: answered `too_many_connections` and closed (`refuse`).
+    private(set) var refused = false
     var authenticated: Bool
     /// Which jobs may start now, and which wait for the opposite kind to finish (2).
     private var order = JobOrder<QueuedJob>()
@@ -33,11 +40,14 @@ final class Connection {
     private(set) var lastActivity: UInt64
     /// Wrong tokens so far (Server+Auth closes the connection at the third).
     var failedAuths = 0
+    /// Three wrong tokens: nothing more is executed on this connection, not even a right token.
+    var lockedOut: Bool { failedAuths >= Server.maxFailedAuths }
     /// This connection's share of the server's memory budget: buffered input, unsent output, and
     /// the lines of requests not yet answered (by reply slot).
     private var usage = 0
-    private var requestBytes: [UInt64: Int] = [:]
-    private var requestBytesTotal = 0
+    /// (4) What queued jobs hold, and the notifications among them (they have no reply slot).
+    private var queuedCost = 0
+    private var queuedNotifications = 0
 
     var stream: UnsafeMutablePointer<uv_stream_t> { ora_stream(handle) }
 
@@ -71,8 +81,9 @@ final class Connection {
         reading = false
     }
 
-    /// Unanswered requests, and jobs still waiting to start (a batch is one reply but many jobs).
-    private var inFlight: Int { replies.pendingCount + order.heldCount }
+    /// (4) Request entries not done: replies not yet written (each entry of a batch), and
+    /// notifications not yet run.
+    private var inFlight: Int { replies.pendingEntries + queuedNotifications }
 
     /// Replies written to the socket's queue or made and not yet taken from the response queue.
     private var outputBytes: Int { unsentBytes + replies.filledBytes }
@@ -86,11 +97,13 @@ final class Connection {
 
     private var hasDrained: Bool { server.readPressure.hasDrained(load) }
 
-    /// Tells the server how much memory this connection holds now.
+    /// Tells the server how much memory this connection holds now. (The server resumes paused
+    /// connections later, from its loop, never from inside this call.)
     private func accountMemory() {
-        let now = framer.bufferedBytes + outputBytes + requestBytesTotal
-        server.addMemory(now - usage)
+        let now = framer.bufferedBytes + outputBytes + queuedCost
+        let delta = now - usage
         usage = now
+        server.addMemory(delta)
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) {
@@ -115,6 +128,7 @@ final class Connection {
 
     /// The peer closed its side: answer what it sent, then close.
     func peerFinished() {
+        if let tls, !tls.isEstablished { close(); return }  // no session: nothing can be answered
         stopReading()
         draining = true
         closeIfDone()
@@ -151,29 +165,36 @@ final class Connection {
             replies.fill(seq, part: nil, bytes: RPCResponse.failure(id: .null, error: error))
         case .single(let entry):
             let seq = entry.isAnswered ? replies.reserve() : 0
-            if seq != 0 { requestBytes[seq] = line.count; requestBytesTotal += line.count }
-            server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: nil, id: id) }, from: self)
+            let cost = Self.cost(of: entry)
+            server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: nil, id: id, cost: cost) }, from: self)
         case .batch(let entries):
             let seq = replies.reserveBatch(parts: entries.filter(\.isAnswered).count)
-            requestBytes[seq] = line.count
-            requestBytesTotal += line.count
             var part = 0
             for entry in entries {
                 let index = entry.isAnswered ? part : nil
                 if entry.isAnswered { part += 1 }
-                server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: index, id: id) }, from: self)
+                let cost = Self.cost(of: entry)
+                server.dispatch(entry, ticket: { id in Ticket(connection: self.id, seq: seq, part: index, id: id, cost: cost) }, from: self)
             }
         }
     }
 
-    /// A job for a reader or the writer: started now, or held behind the opposite kind.
+    /// (4) A queued job holds its request's parsed values (the params read into the method's own
+    /// request values, which keep the same strings), counted twice the parsed JSON's estimate.
+    static func cost(of entry: RPCEntry) -> Int { 2 * entry.estimatedBytes }
+
+    /// A job for a reader or the writer: started now, or held behind the opposite kind. It
+    /// counts against this connection's bounds until its completion comes back (4).
     func enqueue(_ job: QueuedJob) {
+        queuedCost += job.ticket.cost
+        if job.ticket.id == nil { queuedNotifications += 1 }
         if order.admit(job) { start(job) }
     }
 
     private func start(_ job: QueuedJob) {
         guard server.submit(job) else {
             let ticket = job.ticket
+            release(ticket)
             if ticket.id != nil {
                 replies.fill(ticket.seq, part: ticket.part, bytes: ticket.failure(.overloaded(queueDepth: server.config.writeQueueDepth)))
             }
@@ -182,11 +203,19 @@ final class Connection {
         order.started(job)
     }
 
+    /// A queued job is done (completed, or refused before it started): it no longer counts.
+    private func release(_ ticket: Ticket) {
+        queuedCost -= ticket.cost
+        if ticket.id == nil { queuedNotifications -= 1 }
+    }
+
     /// A reply for one of this connection's requests (on the loop thread).
     func complete(_ ticket: Ticket, bytes: [UInt8]) {
-        if let worker = ticket.worker { order.finished(write: worker == .writer) }
+        if let worker = ticket.worker {
+            order.finished(write: worker == .writer)
+            release(ticket)
+        }
         if ticket.id != nil { replies.fill(ticket.seq, part: ticket.part, bytes: bytes) }
-        if let n = requestBytes.removeValue(forKey: ticket.seq) { requestBytesTotal -= n }
         while let next = order.nextReady() { start(next) }
     }
 
@@ -194,6 +223,8 @@ final class Connection {
 
     func flush() {
         guard !closing else { return }
+        // Replies wait in the queue until the handshake is done (a refusal made at accept too).
+        if let tls, !tls.isEstablished { return }
         var out = replies.takeReady()
         if let tls, !out.isEmpty {
             do { try tls.send(out) } catch { close(); return }
@@ -287,9 +318,13 @@ final class Connection {
         draining = true
     }
 
-    /// Sends one error line, then closes (a connection over the limit).
+    /// Sends one error line, then closes (a connection over the limit). Over TLS the line can
+    /// only go out once the handshake is done: reading goes on for it, and the sweep closes a
+    /// refused connection whose handshake does not finish in time.
     func refuse(_ reply: [UInt8]) {
+        refused = true
         replies.fill(replies.reserve(), part: nil, bytes: reply)
+        if tls != nil { startReading() }
         draining = true
         flush()
     }

@@ -20,21 +20,30 @@ struct ResponseQueue {
     }
 
     private var slots = Deque<Slot>()
+    /// How many request entries each slot answers (a batch: its answerable entries).
+    private var entries = Deque<Int>()
     private var headSeq: UInt64 = 0
 
-    /// Requests read whose replies have not been handed over yet.
+    /// Slots (lines) whose replies have not been handed over yet.
     var pendingCount: Int { slots.count }
+
+    /// Request entries whose replies have not been handed over yet: each entry of a batch counts.
+    private(set) var pendingEntries = 0
 
     /// Bytes of replies (or batch parts) filled in and not yet handed over.
     private(set) var filledBytes = 0
 
     mutating func reserve() -> UInt64 {
         slots.append(.pending)
+        entries.append(1)
+        pendingEntries += 1
         return headSeq + UInt64(slots.count - 1)
     }
 
     mutating func reserveBatch(parts: Int) -> UInt64 {
         slots.append(parts == 0 ? .ready([]) : .batch(parts: Array(repeating: nil, count: parts), remaining: parts))
+        entries.append(parts)
+        pendingEntries += parts
         return headSeq + UInt64(slots.count - 1)
     }
 
@@ -61,6 +70,7 @@ struct ResponseQueue {
         var out: [UInt8] = []
         while let first = slots.first, case .ready(let bytes) = first {
             slots.removeFirst()
+            pendingEntries -= entries.removeFirst()
             headSeq += 1
             if !bytes.isEmpty {
                 out.append(contentsOf: bytes)

@@ -8,6 +8,8 @@ import ORAProtocol
 extension Server {
     static let wrongTokenDelayMs: UInt64 = 250
     static let maxFailedAuths = 3
+    static let lockedOutRefusal = RPCError(code: -32010, reason: "unauthorized",
+                                           message: "Unauthorized: \(maxFailedAuths) wrong tokens on this connection; it is closing")
 
     /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
     func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
@@ -17,6 +19,11 @@ extension Server {
             token = try p.requiredString("token", maxLength: 4096)
         } catch {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
+            return
+        }
+        // (A batch or a pipeline may carry more guesses after the third: none is even compared.)
+        guard !conn.lockedOut else {
+            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: Self.lockedOutRefusal)) }
             return
         }
         guard let expected = config.token else {
@@ -38,6 +45,8 @@ extension Server {
         delay(ticket, bytes: ticket.failure(refusal), by: Self.wrongTokenDelayMs, conn: conn)
     }
 
+    /// Holds one reply back. The one timer is set for the earliest due reply and never pushed
+    /// later: another connection's wrong tokens cannot hold this reply back.
     private func delay(_ ticket: Ticket, bytes: [UInt8], by ms: UInt64, conn: Connection) {
         delayed.append((uv_now(loop) + ms, ticket, bytes))
         if delayTimer == nil {
@@ -46,7 +55,16 @@ extension Server {
             ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
             delayTimer = timer
         }
-        uv_timer_start(delayTimer!.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, ms, 0)
+        armDelayTimer()
+    }
+
+    /// (Re)arms the delay timer for the earliest reply still held, if it is not armed for it already.
+    private func armDelayTimer() {
+        guard let timer = delayTimer?.assumingMemoryBound(to: uv_timer_t.self), let next = delayed.map(\.due).min() else { return }
+        let now = uv_now(loop)
+        let wanted = next > now ? next - now : 0
+        if uv_is_active(ora_handle(UnsafeMutableRawPointer(timer))) != 0 && uv_timer_get_due_in(timer) <= wanted { return }
+        uv_timer_start(timer, onDelayTimer, wanted, 0)
     }
 
     func deliverDelayed() {
@@ -60,8 +78,6 @@ extension Server {
             touched[conn.id] = conn
         }
         for conn in touched.values { conn.flush() }
-        if let next = delayed.map(\.due).min(), let timer = delayTimer {
-            uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onDelayTimer, next > now ? next - now : 0, 0)
-        }
+        armDelayTimer()
     }
 }

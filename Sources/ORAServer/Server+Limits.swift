@@ -30,19 +30,31 @@ extension Server {
 
     var overMemoryBudget: Bool { memoryInUse >= config.maxMemoryBytes }
 
+    /// A connection's share changed by `delta`. Back under half the budget, the connections it
+    /// paused are resumed once the loop is done with what it is doing (`onResumeCheck`): resuming
+    /// one here would run it inside another connection's bookkeeping, or its own.
     func addMemory(_ delta: Int) {
         memoryInUse += delta
-        if delta < 0 && !pausedForMemory.isEmpty && memoryInUse <= config.maxMemoryBytes / 2 {
-            let paused = pausedForMemory
-            pausedForMemory.removeAll()
-            for id in paused { connections[id]?.resumeAfterMemory() }
+        if delta < 0 && !pausedForMemory.isEmpty && memoryInUse <= config.maxMemoryBytes / 2, let resumeCheck {
+            uv_check_start(resumeCheck.assumingMemoryBound(to: uv_check_t.self), onResumeCheck)
         }
     }
 
-    /// Once a second: unauthenticated connections past --auth-timeout and idle ones past
-    /// --idle-timeout are closed.
+    fileprivate func resumePaused() {
+        if let resumeCheck { uv_check_stop(resumeCheck.assumingMemoryBound(to: uv_check_t.self)) }
+        guard memoryInUse <= config.maxMemoryBytes / 2 else { return }
+        let paused = pausedForMemory
+        pausedForMemory.removeAll()
+        for id in paused { connections[id]?.resumeAfterMemory() }
+    }
+
+    /// A refused TLS connection has this long to finish its handshake and take its refusal.
+    static let refusalGraceMillis: UInt64 = 5000
+
+    /// Once a second: unauthenticated connections past --auth-timeout, idle ones past
+    /// --idle-timeout, and refused TLS connections past `refusalGraceMillis` are closed.
     func startSweeping() {
-        guard config.token != nil || config.idleTimeoutSeconds > 0 else { return }
+        guard config.token != nil || config.idleTimeoutSeconds > 0 || config.tls != nil else { return }
         let timer = UVHandles.allocate(UV_TIMER)
         uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
         ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -53,7 +65,9 @@ extension Server {
     fileprivate func sweep() {
         let now = uv_now(loop)
         for conn in Array(connections.values) {
-            if !conn.authenticated && Double(now - conn.connectedAt) >= config.authTimeoutSeconds * 1000 {
+            if conn.refused && now - conn.connectedAt >= Self.refusalGraceMillis {
+                conn.close()
+            } else if !conn.authenticated && Double(now - conn.connectedAt) >= config.authTimeoutSeconds * 1000 {
                 logger.info("connection \(conn.id): not authenticated within \(config.authTimeoutSeconds) s; closing it")
                 conn.close()
             } else if config.idleTimeoutSeconds > 0 && conn.isIdle && Double(now - conn.lastActivity) >= config.idleTimeoutSeconds * 1000 {
@@ -62,6 +76,10 @@ extension Server {
             }
         }
     }
+}
+
+private func onResumeCheck(_ check: UnsafeMutablePointer<uv_check_t>?) {
+    server(UnsafeMutableRawPointer(check)).resumePaused()
 }
 
 private func onSweep(_ timer: UnsafeMutablePointer<uv_timer_t>?) {

@@ -76,6 +76,9 @@ final class TLSSession {
 
     deinit { SSL_free(ssl) }
 
+    /// The handshake is done: replies can be sent (before, they wait in the response queue).
+    var isEstablished: Bool { SSL_is_init_finished(ssl) == 1 }
+
     /// Feeds bytes from the socket; returns the plaintext they complete (maybe none, during the
     /// handshake). Throws when the peer does not speak TLS or the session failed (2).
     func receive(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {

@@ -13,6 +13,9 @@ struct Ticket: Sendable {
     let id: RPCID?
     /// Which thread ran it (nil: answered on the loop); its completion releases held jobs.
     var worker: Worker? = nil
+    /// The bytes its connection counts against the memory budget until it completes: what the
+    /// request holds once parsed, and the values its work keeps until it runs (Connection (4)).
+    var cost = 0
 }
 
 extension Ticket {
