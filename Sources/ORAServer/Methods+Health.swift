@@ -11,7 +11,12 @@ extension Methods {
         let p = try Params(params, allowed: ["full"])
         let full = try p.bool("full") ?? false
         let days = ctx.config.freshnessDays
-        return .read { store in try store.validate(full: full, freshnessDays: days) }
+        let replication = ctx.replication
+        return .read { store in
+            let result = try store.validate(full: full, freshnessDays: days)
+            guard let replication else { return result }
+            return Self.adding(replication.check(), to: result)
+        }
     }
 
     static func status(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
@@ -30,13 +35,23 @@ extension Methods {
                     "writerTime": stats.writerTime,
                     "counts": try store.counts()]
             guard let replication, var result = base.objectValue else { return base }
-            result["replication"] = replication.json(newestCommit: stats.lastCommitWallNanos.load(ordering: .relaxed))
+            result["replication"] = replication.json()
             return .object(result)
         }
     }
 }
 
 extension Methods {
+    /// validate's result with one more check (the server's own, such as replication's): `ok`
+    /// turns false when it is an error.
+    static func adding(_ check: JSON, to result: JSON) -> JSON {
+        guard var object = result.objectValue, case .array(var checks)? = object["checks"] else { return result }
+        checks.append(check)
+        object["checks"] = .array(checks)
+        if check["status"] == "error" { object["ok"] = false }
+        return .object(object)
+    }
+
     /// An online copy from a reader's snapshot: writers keep committing while it runs. It writes
     /// only under --backup-dir (default: the database's folder): `path` is relative to it.
     static func backup(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
@@ -49,10 +64,11 @@ extension Methods {
         }
         let folder = ctx.config.backupDirectory ?? URL(fileURLWithPath: ctx.config.databasePath).deletingLastPathComponent().path
         let path = URL(fileURLWithPath: folder).appendingPathComponent(name).standardizedFileURL.path
-        guard !FileManager.default.fileExists(atPath: path) else { throw .invalidParams("/path", "already exists; a backup never overwrites") }
+        let database = ctx.config.databasePath
+        if let problem = Backup.targetProblem(path: path, database: database) { throw .invalidParams("/path", problem) }
         return .read { store in
             let started = ContinuousClock.now
-            let copy = try Backup.copy(from: store.db, to: path)
+            let copy = try Backup.copy(from: store.db, to: path, database: database)
             let elapsed = ContinuousClock.now - started
             return ["path": .string(copy.path), "bytes": .int(copy.bytes), "pages": .int(copy.pages),
                     "durationMs": .int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),

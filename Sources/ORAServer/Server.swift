@@ -47,6 +47,8 @@ public final class Server {
     var memoryInUse = 0
     var pausedForMemory = Set<UInt64>()
     var sweepTimer: UnsafeMutableRawPointer?
+    /// Runs after a loop iteration's I/O to resume connections paused by the memory budget.
+    var resumeCheck: UnsafeMutableRawPointer?
     /// --max-connections, lowered to what the file descriptor limit allows (`fitDescriptors`).
     private(set) var maxConnections: Int
     private var acceptErrorsLogged = 0
@@ -60,7 +62,9 @@ public final class Server {
         self.config = config
         self.logger = logger
         maxConnections = Self.fitDescriptors(config.maxConnections, logger: logger)
-        let replication = config.replicateURL.map(ReplicationStatus.init(url:))
+        let replication = config.replicateURL.map {
+            ReplicationStatus(url: $0, walHardLimitBytes: Int(config.walLimitBytes) * ServerConfig.walHardLimitFactor)
+        }
         context = MethodContext(config: config, stats: stats, replication: replication)
         readPressure = ReadPressure(maxInFlight: config.maxInFlight, maxOutputBytes: config.maxOutputBytes)
         boundAddress = config.listen
@@ -79,6 +83,10 @@ public final class Server {
         let failed = UVHandles.allocate(UV_ASYNC)
         try UVError.check(uv_async_init(loop, failed.assumingMemoryBound(to: uv_async_t.self), onSyncFailure), "uv_async_init")
         extraHandles.append(failed)
+        let check = UVHandles.allocate(UV_CHECK)
+        try UVError.check(uv_check_init(loop, check.assumingMemoryBound(to: uv_check_t.self)), "uv_check_init")
+        extraHandles.append(check)
+        resumeCheck = check
         let wake = UVAsync(failed.assumingMemoryBound(to: uv_async_t.self))
         failure = SyncFailure { _ in wake.send() }
         switch config.sync {
@@ -90,16 +98,18 @@ public final class Server {
                             testDelayMilliseconds: Int(ProcessInfo.processInfo.environment["ORA_TEST_SYNC_DELAY_MS"] ?? "") ?? 0)
         }
         let settings = Writer.Settings(maxGroup: config.maxGroup, checkpointFrames: Int(config.walLimitBytes / (pageSize + 24)),
-                                       checkpointIntervalMillis: config.checkpointIntervalMillis, checkpoints: config.replicateURL == nil)
+                                       checkpointIntervalMillis: config.checkpointIntervalMillis, checkpoints: config.replicateURL == nil,
+                                       walFrameBytes: Int(pageSize) + 24)
         writer = Writer(store: writerStore, queueDepth: config.writeQueueDepth, settings: settings,
-                        sink: mailbox, syncer: syncer, failure: failure, stats: stats, logger: logger)
-        readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, logger: logger)
+                        sink: mailbox, syncer: syncer, failure: failure, stats: stats, logger: logger, replication: replication)
+        readers = ReaderPool(stores: readerStores, queueDepth: config.writeQueueDepth, mailbox: mailbox, syncer: syncer, failure: failure, logger: logger)
         if let url = config.replicateURL, let replication {
             let binary = try Replicator.locate(config.litestreamBinary)
             replicator = try Replicator(settings: .init(url: url, databasePath: config.databasePath, binary: binary),
-                                        status: replication, stats: stats, logger: logger)
+                                        status: replication, logger: logger)
         }
         ora_handle(failed)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        ora_handle(check)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ora_handle(async)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -215,6 +225,8 @@ public final class Server {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
         }
         if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }  // Server+Auth.swift
+        // After the third wrong token nothing more runs, whatever was batched or pipelined behind it.
+        guard !conn.lockedOut else { return answer(Self.lockedOutRefusal) }
         guard conn.authenticated else { return answer(.unauthorized) }
         guard let handler = Methods.table[request.method] else { return answer(.methodNotFound(request.method)) }
         let execution: Execution
@@ -309,6 +321,7 @@ public final class Server {
     private func closeLoopHandles() {
         if let listener { UVHandles.close(listener) }
         listener = nil
+        resumeCheck = nil
         for handle in extraHandles { UVHandles.close(handle) }
         extraHandles.removeAll()
     }

@@ -36,6 +36,9 @@ public struct ServerConfig: Sendable {
     public var syncIntervalMillis = 100
     /// `--replicate URL`: Litestream replicates the database there (Replicator).
     public var replicateURL: String?
+    /// With --replicate, the WAL's hard limit is this many times --wal-limit-mb: past it, while
+    /// Litestream is not syncing, ORA stops Litestream and checkpoints the WAL itself.
+    public static let walHardLimitFactor = 4
     public var litestreamBinary = "litestream"
     public var token: String?
     /// TLS (--tls-cert, --tls-key, optional --tls-ca): every connection speaks TLS 1.2 or 1.3.

@@ -15,6 +15,9 @@
 //     If COMMIT fails, every request of the transaction is answered -32603 and nothing was
 //     written; if it failed to sync, the outcome is unknown: the replies say so (sync_failed),
 //     the SyncFailure latch stops all further writing, and the server exits (SyncFailure.swift).
+// (5) A sync can also fail inside an ordinary statement: a transaction that spills its pages
+//     into a WAL just started over writes and syncs the WAL's header first. That sets the latch
+//     too; the group is rolled back and every request in it is answered "nothing was written".
 
 import Foundation
 import Logging
@@ -39,8 +42,11 @@ final class Writer: Sendable {
         var checkpointFrames = Int(Store.defaultWALLimit / (1024 + 24))
         /// ...and otherwise once the writer has nothing queued and this long has passed since the last.
         var checkpointIntervalMillis = 500
-        /// false while Litestream replicates: it makes every checkpoint then (Replicator (1)).
+        /// false while Litestream replicates: it makes every checkpoint then (Replicator (1)),
+        /// but for those past the WAL's hard limit (ReplicationStatus (2)).
         var checkpoints = true
+        /// Bytes one WAL frame takes (page size + 24): the WAL's size from its frame count.
+        var walFrameBytes = 1024 + 24
     }
 
     let queue: WorkQueue<WriteJob>
@@ -55,10 +61,15 @@ final class Writer: Sendable {
     /// With `--sync pipelined`, committed replies go through here to be synced first; with
     /// `--sync normal` it only learns of each commit.
     private let syncer: Syncer?
+    /// With --replicate: told of every commit and of the WAL's size, and says when the writer
+    /// may checkpoint a WAL past its hard limit.
+    private let replication: ReplicationStatus?
 
     init(store: Store, queueDepth: Int, settings: Settings, sink: any ReplySink, syncer: Syncer?,
-         failure: SyncFailure, stats: Stats, logger: Logger, transactions: any TransactionControl = SQLiteTransactions()) {
+         failure: SyncFailure, stats: Stats, logger: Logger, replication: ReplicationStatus? = nil,
+         transactions: any TransactionControl = SQLiteTransactions()) {
         queue = WorkQueue(capacity: queueDepth)
+        self.replication = replication
         self.transactions = transactions
         self.sink = sink
         self.syncer = syncer
@@ -91,10 +102,11 @@ final class Writer: Sendable {
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         while true {
             let group: [WriteJob]
-            if checkpointWanted(store) {
+            if checkpointWanted(store) || replication != nil {
                 let elapsed = Int((DispatchTime.now().uptimeNanoseconds - lastCheckpoint) / 1_000_000)
                 guard let batch = queue.popBatch(max: settings.maxGroup, timeoutMillis: max(1, settings.checkpointIntervalMillis - elapsed)) else {
-                    checkpoint(store, .passive, last: &lastCheckpoint)
+                    if checkpointWanted(store) { checkpoint(store, .passive, last: &lastCheckpoint) }
+                    boundReplicatedWAL(store, last: &lastCheckpoint)
                     continue
                 }
                 group = batch
@@ -118,6 +130,7 @@ final class Writer: Sendable {
             let due = store.uncheckpointedFrames >= settings.checkpointFrames
                 || (queue.count == 0 && DispatchTime.now().uptimeNanoseconds - lastCheckpoint >= UInt64(settings.checkpointIntervalMillis) * 1_000_000)
             if due && checkpointWanted(store) { checkpoint(store, .passive, last: &lastCheckpoint) }
+            boundReplicatedWAL(store, last: &lastCheckpoint)
             if logger.logLevel <= .debug, let line = window.report(stats) { logger.debug("\(line)") }
         }
         // After a failed sync the WAL is left as it is: restart recovers it from what the disk has.
@@ -128,6 +141,16 @@ final class Writer: Sendable {
     /// failed sync the WAL stays as it is (SyncFailure (3)).
     private func checkpointWanted(_ store: Store) -> Bool {
         settings.checkpoints && !failure.hasFailed && store.uncheckpointedFrames > 0
+    }
+
+    /// With --replicate: reports the WAL's size, and checkpoints it while the replicator has
+    /// stopped Litestream because the WAL passed its hard limit (ReplicationStatus (2)).
+    private func boundReplicatedWAL(_ store: Store, last: inout UInt64) {
+        guard let replication, !failure.hasFailed else { return }
+        replication.walSize(store.walFrames * settings.walFrameBytes)
+        guard replication.writerMayCheckpoint else { return }
+        checkpoint(store, .passive, last: &last)
+        replication.writerCheckpointed(walBytes: store.uncheckpointedFrames * settings.walFrameBytes)
     }
 
     /// Copies the WAL into the file on the writer's own connection. PASSIVE between groups waits for
@@ -170,6 +193,11 @@ final class Writer: Sendable {
             var done: [(job: WriteJob, reply: Completion.Reply)] = []
             for (index, job) in zip(pending.indices, pending) {
                 let reply = execute(job, store: store, now: clock.next())
+                if failure.hasFailed {  // (5)
+                    if db.isInTransaction { try? db.execute("ROLLBACK") }
+                    replies += pending.map { Completion(ticket: $0.ticket, error: .stoppedAfterSyncFailure) }
+                    break transactions
+                }
                 if db.isInTransaction {
                     done.append((job, reply))
                     continue
@@ -182,7 +210,9 @@ final class Writer: Sendable {
             executed = DispatchTime.now().uptimeNanoseconds
             do {
                 try transactions.commit(db)
-                stats.lastCommitWallNanos.store(Int(Date().timeIntervalSince1970 * 1e9), ordering: .relaxed)
+                let committedAt = Int(Date().timeIntervalSince1970 * 1e9)
+                stats.lastCommitWallNanos.store(committedAt, ordering: .relaxed)
+                replication?.committed(wallNanos: committedAt)
                 replies += done.map { Completion(ticket: $0.job.ticket, reply: $0.reply) }
             } catch {
                 if db.isInTransaction { try? db.execute("ROLLBACK") }
@@ -233,6 +263,11 @@ final class Writer: Sendable {
         } catch {
             rollback(store)
             if let refusal = RPCError.refusal(error) { return fail(refusal) }
+            if let error = error as? StoreError, error.isSyncFailure {  // (5)
+                logger.critical("\(job.method): \(error); no further write is acknowledged; the server stops")
+                failure.fail("\(error)")
+                return fail(.stoppedAfterSyncFailure)
+            }
             logger.error("\(job.method) failed: \(error)")
             return fail(.internalError("\(error); nothing was written"))
         }

@@ -63,7 +63,7 @@ let litestreamBinary: String = {
         #expect(again == 1 && refusal.contains("never overwrites"))
         // The child died with the server (its parent-death signal): no Litestream is left behind.
         usleep(300_000)
-        #expect(try runCommand("/usr/bin/pgrep", ["-f", "ora-litestream-\(server.process.processIdentifier)/"]).0 != 0)
+        #expect(try runCommand("/usr/bin/pgrep", ["-f", dir.path(".ora-litestream-")]).0 != 0)
     }
 
     /// SIGTERM: the last commit reaches the replica before the server exits.
@@ -109,7 +109,7 @@ let litestreamBinary: String = {
         let c = try server.connect()
         try seedMasterData(c)
         _ = try waitSynced(c)
-        let (found, pids, _) = try runCommand("/usr/bin/pgrep", ["-f", "ora-litestream-\(server.process.processIdentifier)/"])
+        let (found, pids, _) = try runCommand("/usr/bin/pgrep", ["-P", String(server.process.processIdentifier), "litestream"])
         #expect(found == 0)
         for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
         let deadline = Date().addingTimeInterval(20)
