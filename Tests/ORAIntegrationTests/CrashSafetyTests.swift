@@ -33,7 +33,11 @@ import ORAProtocol
                     }
                 }
             }
-            usleep(UInt32.random(in: 20_000...300_000, using: &generator))
+            // The kill lands at a random moment once writes are being acknowledged (on a loaded
+            // machine the clients may take longer than the whole window to get going).
+            let started = Date()
+            while acks.all.isEmpty && Date().timeIntervalSince(started) < 10 { usleep(1_000) }
+            usleep(UInt32.random(in: 0...280_000, using: &generator))
             server.stop(signal: SIGKILL)
             writers.wait()
             let acknowledged = acks.all
