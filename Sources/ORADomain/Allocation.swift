@@ -1,11 +1,15 @@
 // allocateOrder's rule as a pure function (INBOUND.md): each line gets a lot, FIFO, all or nothing.
 //
 // (1) A SKU that has no lots at all is not lot-tracked: its lines ship without a lot, never short.
-// (2) A line that names its lot takes it, if the lot has the units available.
+// (2) A line that names its lot takes it, if the lot has the units available. Named lines are
+//     served first, whatever their position: a plain line never takes the units a named line
+//     needs when other lots could cover it.
 // (3) Otherwise the SKU's lots in FIFO order (the caller's order: oldest received first, lots
 //     without a date last, then lowest id) each give at most what they have available; a line may
 //     split across lots.
-// (4) If any line cannot be covered, nothing is allocated and every short SKU is reported.
+// (4) If any line cannot be covered, nothing is allocated and every short SKU is reported with
+//     everything its lots have available (the caller then passes every lot, not only the first few).
+// A lot whose quantity is unknown (never received) has nothing available: the caller passes 0.
 
 public enum Allocation {
     public struct Line: Sendable {
@@ -39,7 +43,8 @@ public enum Allocation {
         for lots in fifo.values { for l in lots where left[l.lot] == nil { left[l.lot] = l.available } }
         var pieces: [Piece] = []
         var wanted: [Int64: Int64] = [:], shortSkus: [Int64] = []
-        for line in lines.sorted(by: { $0.position < $1.position }) {
+        let ordered = lines.sorted { ($0.namedLot == nil ? 1 : 0, $0.position) < ($1.namedLot == nil ? 1 : 0, $1.position) }
+        for line in ordered {
             guard tracked.contains(line.skuID) else {
                 pieces.append(Piece(position: line.position, skuID: line.skuID, lotID: nil, quantity: line.quantity))
                 continue
@@ -66,7 +71,8 @@ public enum Allocation {
             if need > 0 && !shortSkus.contains(line.skuID) { shortSkus.append(line.skuID) }
         }
         guard shortSkus.isEmpty else {
-            return .failure(ShortError(short: shortSkus.map { sku in
+            let first = Dictionary(lines.map { ($0.skuID, $0.position) }, uniquingKeysWith: min)
+            return .failure(ShortError(short: shortSkus.sorted { first[$0]! < first[$1]! }.map { sku in
                 var stock: [Int64: Int64] = [:]
                 for l in fifo[sku] ?? [] { stock[l.lot] = l.available }
                 for lot in lines.filter({ $0.skuID == sku }).compactMap(\.namedLot) { stock[lot] = named[lot] ?? 0 }
@@ -74,7 +80,8 @@ public enum Allocation {
                 return Short(skuID: sku, wanted: wanted[sku] ?? 0, available: available)
             }))
         }
-        return .success(pieces)
+        // Back in the order of the lines (a line's pieces keep their FIFO order).
+        return .success(pieces.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }.map(\.element))
     }
 
     public struct ShortError: Error, Sendable, Equatable {

@@ -116,9 +116,11 @@ public enum Reconciler {
         for number in truthOrder {
             let t = truth[number]!
             let problems: [JSON] = t.items.compactMap { parsed, _ in
-                if let error = parsed.error { return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": .string("invalid_sku: \(error)")] }
+                if let error = parsed.error {
+                    return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": "invalid_sku", "message": .string(error)]
+                }
                 if let base = parsed.baseSku, !knownSkus.contains(base) {
-                    return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": .string("unknown_sku: \(base) is not in skus")]
+                    return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": "unknown_sku", "message": .string("\(base) is not in skus")]
                 }
                 return nil
             }

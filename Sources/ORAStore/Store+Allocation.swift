@@ -36,8 +36,10 @@ extension Store {
         return lots
     }
 
+    /// What a lot a line names has available; 0 for a lot whose quantity is unknown (created on
+    /// the fly, never received): its remaining is null everywhere, so nothing is allocated from it.
     func available(lot: Int64) throws -> Int64 {
-        try db.one(Self.availableSQL + " WHERE l.lot_id = ?", [.int(lot)]) { $0.int(1) } ?? 0
+        try db.one(Self.availableSQL + " WHERE l.lot_id = ? AND l.initial_qty IS NOT NULL", [.int(lot)]) { $0.int(1) } ?? 0
     }
 
     /// `allocateOrder`: idempotent; allowed for pending and uploaded orders (-32022 otherwise).
@@ -55,7 +57,13 @@ extension Store {
             }
             for item in items { if let lot = item.lotID { named[lot] = try available(lot: lot) } }
             let lines = items.enumerated().map { Allocation.Line(position: $0.offset, skuID: $0.element.skuID, namedLot: $0.element.lotID, quantity: $0.element.quantity) }
-            switch Allocation.allocate(lines, fifo: fifo, named: named, tracked: tracked) {
+            var outcome = Allocation.allocate(lines, fifo: fifo, named: named, tracked: tracked)
+            if case .failure = outcome {
+                // Short: what each SKU has available counts every lot, not only those read so far.
+                for sku in wanted.keys { fifo[sku] = try fifoLots(sku: sku, enough: .max) }
+                outcome = Allocation.allocate(lines, fifo: fifo, named: named, tracked: tracked)
+            }
+            switch outcome {
             case .failure(let e):
                 let codes = Dictionary(items.map { ($0.skuID, $0.skuCode) }, uniquingKeysWith: { a, _ in a })
                 throw DomainError.insufficientStock(orderNumber: number, short: e.short.map {

@@ -5,7 +5,8 @@
 //     one (an unknown lot of a known SKU is created, as recordShipment does).
 // (2) Unparseable text (-32002) or an unknown SKU (-32001) refuses the whole order, which is kept
 //     in the quarantine as recordShipment's refusals are.
-// (3) Lines of the same SKU and lot, after expansion, are added together.
+// (3) Lines of the same SKU and lot, after expansion, are added together; the merged line keeps
+//     the first line's text and price (null when the first is a bundle's component).
 // (4) A pending order sent again is unchanged (same content) or replaced, losing its allocation;
 //     an order past pending is unchanged or -32020 order_locked: ShipStation already has it.
 
@@ -66,7 +67,7 @@ extension Store {
     /// Expands bundles (1), merges lines (3) and writes them with the bundle lines as sent.
     private func writeInboxLines(_ orderID: Int64, _ r: ImportOrderRequest, bundles: [Int: [(skuID: Int64, skuCode: String, quantity: Int64)]],
                                  skuIDs: [String: Int64], now: String) throws {
-        struct Line { let skuID: Int64; let lotID: Int64?; let raw: String; var quantity: Int64; var price: Int64?; let bundle: String? }
+        struct Line { let skuID: Int64; let lotID: Int64?; let raw: String; var quantity: Int64; let price: Int64?; let bundle: String? }
         struct Key: Hashable { let sku: Int64; let lot: Int64? }
         var lines: [Line] = []
         var index: [Key: Int] = [:]
@@ -74,7 +75,6 @@ extension Store {
             let key = Key(sku: line.skuID, lot: line.lotID)
             if let i = index[key] {
                 lines[i].quantity += line.quantity
-                lines[i].price = lines[i].price ?? line.price
             } else {
                 index[key] = lines.count
                 lines.append(line)

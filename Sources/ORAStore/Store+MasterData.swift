@@ -24,6 +24,10 @@ extension Store {
         return id
     }
 
+    /// A new SKU's reorder point when upsertSku names none (the seed's schema default): a SKU
+    /// created without one still raises a reorder alert.
+    public static let defaultReorderPoint: Int64 = 50
+
     /// `upsertSku {skuCode, productName, reorderPoint?, palletCount?}`: omitted optional fields keep
     /// their stored value on update.
     public func upsertSku(code: String, productName: String, reorderPoint: Int64?, palletCount: Int64?, now: String) throws -> JSON {
@@ -37,7 +41,7 @@ extension Store {
         try db.run("""
             INSERT INTO skus (sku_code, product_name, reorder_point, pallet_count, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, [.text(code), .text(productName), .int(reorderPoint ?? 0), .int(palletCount), .text(now), .text(now)])
+            """, [.text(code), .text(productName), .int(reorderPoint ?? Self.defaultReorderPoint), .int(palletCount), .text(now), .text(now)])
         return ["skuId": .int(db.lastInsertRowID), "created": true]
     }
 

@@ -115,7 +115,8 @@ class ReconcileRemoval(TypedDict):
 class ReconcileManualIntervention(TypedDict):
     orderNumber: str
     sku: str
-    reason: str
+    reason: str  # "invalid_sku" or "unknown_sku"
+    message: str
 
 
 class ReconcileKeptExternal(TypedDict):

@@ -28,7 +28,7 @@ def lines(report: types.ReconcileDateResult) -> list[str]:
     out += [f"quantity  {e['orderNumber']:<12} {e['sku']:<18} {e['from']} -> {e['to']}" for e in report["quantityFixed"]]
     out += [f"date      {e['orderNumber']:<12} {'-':<18} {e['from']} -> {e['to']}" for e in report["dateFixed"]]
     out += [f"removed   {e['orderNumber']:<12} {e['sku']:<18} delete {e['quantity']} ({e['reason']})" for e in report["removed"]]
-    out += [f"manual    {e['orderNumber']:<12} {e['sku']:<18} {e['reason']}" for e in report["manualIntervention"]]
+    out += [f"manual    {e['orderNumber']:<12} {e['sku']:<18} {e['reason']}: {e['message']}" for e in report["manualIntervention"]]
     out += [f"external  {e['orderNumber']:<12} {'-':<18} kept: {e['units']} units" for e in report["keptExternal"]]
     return out
 
