@@ -42,6 +42,10 @@ final class Connection {
     var failedAuths = 0
     /// Three wrong tokens: nothing more is executed on this connection, not even a right token.
     var lockedOut: Bool { failedAuths >= Server.maxFailedAuths }
+    /// A wrong token was just given: until its delay is over nothing more of this connection runs
+    /// (a notification or a batch entry as much as a request with an id), so guessing costs the
+    /// delay whatever the framing, and no later call tells sooner whether a guess was right.
+    private(set) var penalized = false
     /// This connection's share of the server's memory budget: buffered input, unsent output, and
     /// the lines of requests not yet answered (by reply slot).
     private var usage = 0
@@ -134,8 +138,20 @@ final class Connection {
         closeIfDone()
     }
 
+    /// A wrong token: read and run nothing more until `penaltyOver`.
+    func penalize() {
+        penalized = true
+        stopReading()
+    }
+
+    func penaltyOver() {
+        guard penalized else { return }
+        penalized = false
+        afterProgress()
+    }
+
     private func processLines() {
-        while !draining && !isBackedUp, let frame = framer.next() {
+        while !draining && !penalized && !isBackedUp, let frame = framer.next() {
             switch frame {
             case .tooLong:
                 let seq = replies.reserve()
@@ -149,9 +165,9 @@ final class Connection {
                 accountMemory()
             }
         }
-        if isBackedUp {
+        if isBackedUp || penalized {
             stopReading()
-            if server.overMemoryBudget { server.pausedForMemory.insert(id) }
+            if isBackedUp && server.overMemoryBudget { server.pausedForMemory.insert(id) }
         }
         flush()
     }
@@ -277,7 +293,7 @@ final class Connection {
     private func afterProgress() {
         accountMemory()
         if draining { closeIfDone(); return }
-        if !reading && !isBackedUp && hasDrained {
+        if !reading && !penalized && !isBackedUp && hasDrained {
             startReading()
             if framer.bufferedBytes > 0 { processLines() }
         }

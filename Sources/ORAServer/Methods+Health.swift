@@ -63,7 +63,11 @@ extension Methods {
             throw .invalidParams("/path", "must name a file under the backup folder, without '..', '.' or empty parts")
         }
         let folder = ctx.config.backupDirectory ?? URL(fileURLWithPath: ctx.config.databasePath).deletingLastPathComponent().path
-        let path = URL(fileURLWithPath: folder).appendingPathComponent(name).standardizedFileURL.path
+        let path: String
+        switch Backup.resolve(name: name, under: folder) {
+        case .success(let resolved): path = resolved
+        case .failure(let refusal): throw .invalidParams("/path", refusal.message)
+        }
         let database = ctx.config.databasePath
         if let problem = Backup.targetProblem(path: path, database: database) { throw .invalidParams("/path", problem) }
         return .read { store in

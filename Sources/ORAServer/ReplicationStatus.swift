@@ -35,6 +35,9 @@ final class ReplicationStatus: CommitWatcher, Sendable {
         /// Since when syncs fail or Litestream cannot run, and why (nil while it syncs).
         var failingSince: Date?
         var lastError: String?
+        /// When the sync under way began (nil between syncs): one that has not returned within
+        /// `slowSyncSeconds` counts as failing, as a Litestream that hangs does not sync either.
+        var syncSince: Date?
         /// (1) The newest commit, the oldest one not known to be on the replica, where the sync
         /// under way began, and the first commit after that mark (wall clock nanoseconds).
         var newestCommit = 0
@@ -46,6 +49,8 @@ final class ReplicationStatus: CommitWatcher, Sendable {
         var walBytes = 0
         var forcedCheckpoints = 0
     }
+
+    static let slowSyncSeconds = 3.0
 
     let url: String
     /// The WAL size past which ORA checkpoints itself while Litestream is not syncing.
@@ -77,6 +82,7 @@ final class ReplicationStatus: CommitWatcher, Sendable {
         state.withLock { s in
             s.mark = s.newestCommit
             s.firstAfterMark = nil
+            s.syncSince = Date()
         }
     }
 
@@ -88,18 +94,29 @@ final class ReplicationStatus: CommitWatcher, Sendable {
             s.lastSyncAt = Date()
             s.failingSince = nil
             s.lastError = nil
+            s.syncSince = nil
         }
     }
 
     func failed(_ why: String) {
         state.withLock { s in
-            if s.failingSince == nil { s.failingSince = Date() }
+            if s.failingSince == nil { s.failingSince = s.syncSince ?? Date() }
             s.lastError = why
+            s.syncSince = nil
         }
     }
 
-    /// Litestream is not replicating: not running, or its syncs fail.
-    var isStalled: Bool { state.withLock { !$0.running || $0.failingSince != nil } }
+    /// Litestream is not replicating: not running, its syncs fail, or the one under way hangs.
+    var isStalled: Bool { state.withLock { !$0.running || Self.failing($0, now: Date()) != nil } }
+
+    /// Since when syncs fail, counting a sync that has not returned for `slowSyncSeconds`.
+    private static func failing(_ s: State, now: Date) -> (since: Date, why: String)? {
+        if let since = s.failingSince { return (since, s.lastError ?? "no reason given") }
+        if let began = s.syncSince, now.timeIntervalSince(began) > slowSyncSeconds {
+            return (began, "litestream sync -wait has not returned for \(Int(now.timeIntervalSince(began))) s")
+        }
+        return nil
+    }
 
     // MARK: - The WAL hand-over (2)
 
@@ -134,10 +151,11 @@ final class ReplicationStatus: CommitWatcher, Sendable {
     func json(now: Date = Date()) -> JSON {
         let s = state.withLock { $0 }
         let lag = s.oldestUnconfirmed.map { max(0, now.timeIntervalSince1970 - Double($0) / 1e9) } ?? 0
-        return ["url": .string(url), "running": .bool(s.running), "syncing": .bool(s.running && s.failingSince == nil),
+        let failing = Self.failing(s, now: now)
+        return ["url": .string(url), "running": .bool(s.running), "syncing": .bool(s.running && failing == nil),
                 "restarts": .int(s.restarts), "lastSyncAt": .string(s.lastSyncAt.map { Timestamp.format($0) }),
                 "lagSeconds": .double((lag * 10).rounded() / 10),
-                "failingSince": .string(s.failingSince.map { Timestamp.format($0) }), "lastError": .string(s.lastError),
+                "failingSince": .string(failing.map { Timestamp.format($0.since) }), "lastError": .string(failing?.why ?? s.lastError),
                 "walBytes": .int(s.walBytes), "walHardLimitBytes": .int(walHardLimitBytes),
                 "forcedCheckpoints": .int(s.forcedCheckpoints)]
     }
@@ -146,18 +164,19 @@ final class ReplicationStatus: CommitWatcher, Sendable {
     /// failed for a minute, warning while Litestream is not running or its syncs just began failing.
     func check(now: Date = Date()) -> JSON {
         let s = state.withLock { $0 }
-        let failingFor = s.failingSince.map { now.timeIntervalSince($0) }
+        let failing = Self.failing(s, now: now)
+        let failingFor = failing.map { now.timeIntervalSince($0.since) }
         let status: String
         var message: String
         if s.walBytes > walHardLimitBytes {
             status = "error"
-            message = "the WAL holds \(s.walBytes) bytes, past its hard limit of \(walHardLimitBytes), while Litestream is not syncing: ORA checkpoints it itself and the replica starts a new snapshot"
+            message = "the WAL holds \(s.walBytes) bytes, past its hard limit of \(walHardLimitBytes): while Litestream does not sync, ORA stops it, checkpoints the WAL itself, and the replica starts a new snapshot"
         } else if let failingFor, failingFor >= 60 {
             status = "error"
-            message = "Litestream has not synced for \(Int(failingFor)) s: \(s.lastError ?? "no reason given")"
+            message = "Litestream has not synced for \(Int(failingFor)) s: \(failing?.why ?? "no reason given")"
         } else if !s.running || failingFor != nil {
             status = "warning"
-            message = s.running ? "Litestream's syncs fail: \(s.lastError ?? "no reason given")" : "Litestream is not running: \(s.lastError ?? "starting")"
+            message = s.running ? "Litestream's syncs fail: \(failing?.why ?? "no reason given")" : "Litestream is not running: \(s.lastError ?? "starting")"
         } else {
             status = "ok"
             message = "Litestream is replicating to \(url)"

@@ -213,10 +213,9 @@ public final class Replicator: Sendable {
             if status.isWALOverLimit && status.isStalled { boundWAL() }
             guard status.hasUnconfirmed, status.read({ $0.running }) else { continue }
             status.syncBegins()
-            if syncNow(timeoutSeconds: 10) {
-                status.syncSucceeded()
-            } else {
-                status.failed("litestream sync -wait did not confirm within 10 s")
+            switch syncNow(timeoutSeconds: 10) {
+            case .success: status.syncSucceeded()
+            case .failure(let why): status.failed(why.message)
             }
         }
     }
@@ -240,20 +239,39 @@ public final class Replicator: Sendable {
         wake.signal()
     }
 
-    /// `litestream sync -wait`: true once the replica holds everything committed before the call.
-    @discardableResult
-    func syncNow(timeoutSeconds: Int) -> Bool {
+    /// `litestream sync -wait`: success once the replica holds everything committed before the
+    /// call; otherwise why not (Litestream's own last words when it gave any). The child dies with
+    /// ORA, and one that outlives its own timeout by 2 s is killed: a Litestream that hangs never
+    /// stalls the lag monitor or a shutdown.
+    func syncNow(timeoutSeconds: Int) -> Result<Void, ReplicationError> {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: settings.binary)
-        process.arguments = ["sync", "-wait", "-timeout", String(timeoutSeconds), "-socket", Self.socketName,
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--pdeathsig", "KILL", settings.binary, "sync", "-wait", "-timeout", String(timeoutSeconds), "-socket", Self.socketName,
                              URL(fileURLWithPath: settings.databasePath).standardizedFileURL.path]
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do { try process.run() } catch { return .failure(ReplicationError(message: "cannot run litestream sync: \(error)")) }
+        // Waits in slices: a WAL past its hard limit while this sync hangs ends it at once (5).
+        let started = Date()
+        let deadline = started.addingTimeInterval(Double(timeoutSeconds + 2))
+        while exited.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            let overdue = Date() >= deadline
+            guard overdue || (status.isWALOverLimit && status.isStalled) else { continue }
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+            let waited = Int(Date().timeIntervalSince(started))
+            return .failure(ReplicationError(message: overdue ? "litestream sync -wait has not returned for \(waited) s"
+                                                              : "litestream sync -wait has not returned (ended after \(waited) s: the WAL is past its hard limit)"))
+        }
+        guard process.terminationStatus != 0 else { return .success(()) }
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").last.map { String($0.prefix(300)) }
+        return .failure(ReplicationError(message: "litestream sync -wait failed (status \(process.terminationStatus))" + (said.map { ": " + $0 } ?? "")))
     }
 
     // MARK: - Stopping (6)
@@ -265,7 +283,7 @@ public final class Replicator: Sendable {
         var synced = !status.hasUnconfirmed
         while !synced && Date() < deadline && status.read({ $0.running }) {
             status.syncBegins()
-            synced = syncNow(timeoutSeconds: max(1, Int(deadline.timeIntervalSinceNow.rounded(.up))))
+            if case .success = syncNow(timeoutSeconds: max(1, Int(deadline.timeIntervalSinceNow.rounded(.up)) - 2)) { synced = true }
             if synced { status.syncSucceeded() } else { usleep(100_000) }
         }
         if !synced { logger.warning("litestream's last sync before stopping did not complete within \(Int(settings.stopSeconds)) s") }

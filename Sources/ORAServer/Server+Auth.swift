@@ -10,6 +10,8 @@ extension Server {
     static let maxFailedAuths = 3
     static let lockedOutRefusal = RPCError(code: -32010, reason: "unauthorized",
                                            message: "Unauthorized: \(maxFailedAuths) wrong tokens on this connection; it is closing")
+    static let penaltyRefusal = RPCError(code: -32010, reason: "unauthorized",
+                                         message: "Unauthorized: not run, it came after a wrong token in the same batch")
 
     /// `auth {token}`: a constant-time comparison; a wrong token is answered only after a delay.
     func authenticate(_ request: RPCRequest, ticket: Ticket, conn: Connection) {
@@ -19,11 +21,6 @@ extension Server {
             token = try p.requiredString("token", maxLength: 4096)
         } catch {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
-            return
-        }
-        // (A batch or a pipeline may carry more guesses after the third: none is even compared.)
-        guard !conn.lockedOut else {
-            if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: Self.lockedOutRefusal)) }
             return
         }
         guard let expected = config.token else {
@@ -39,7 +36,8 @@ extension Server {
         logger.warning("connection \(conn.id): wrong token (\(conn.failedAuths) of \(Self.maxFailedAuths))")
         let last = conn.failedAuths >= Self.maxFailedAuths
         // The third wrong token: nothing more is read, and the connection closes after this reply.
-        if last { conn.stopTakingRequests() }
+        // Before it: nothing more runs until the delay is over (a notification is delayed too).
+        if last { conn.stopTakingRequests() } else { conn.penalize() }
         let refusal = RPCError(code: -32010, reason: "unauthorized",
                                message: last ? "Unauthorized: wrong token, \(Self.maxFailedAuths) times; closing the connection" : "Unauthorized: wrong token")
         delay(ticket, bytes: ticket.failure(refusal), by: Self.wrongTokenDelayMs, conn: conn)
@@ -77,7 +75,10 @@ extension Server {
             conn.complete(d.ticket, bytes: d.bytes)
             touched[conn.id] = conn
         }
-        for conn in touched.values { conn.flush() }
+        for conn in touched.values {
+            conn.flush()
+            conn.penaltyOver()
+        }
         armDelayTimer()
     }
 }

@@ -224,9 +224,11 @@ public final class Server {
         func answer(_ error: RPCError) {
             if let id = request.id { conn.complete(ticket, bytes: RPCResponse.failure(id: id, error: error)) }
         }
-        if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }  // Server+Auth.swift
-        // After the third wrong token nothing more runs, whatever was batched or pipelined behind it.
+        // After the third wrong token nothing more runs, whatever was batched or pipelined behind
+        // it; after any wrong token nothing more of its batch runs (Server+Auth.swift).
         guard !conn.lockedOut else { return answer(Self.lockedOutRefusal) }
+        guard !conn.penalized else { return answer(Self.penaltyRefusal) }
+        if request.method == "auth" { return authenticate(request, ticket: ticket, conn: conn) }
         guard conn.authenticated else { return answer(.unauthorized) }
         guard let handler = Methods.table[request.method] else { return answer(.methodNotFound(request.method)) }
         let execution: Execution

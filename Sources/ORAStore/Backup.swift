@@ -45,6 +45,36 @@ public enum Backup {
         return nil
     }
 
+    /// Where `name` (relative, already free of `..`, `.` and empty parts) lands under `folder`, with
+    /// every link resolved; or why it cannot: a folder on the way that does not exist, a link that
+    /// leads outside `folder`, a part too long for a file name, or a part that is one of
+    /// Litestream's working folders (its files there are removed when it stops).
+    public static func resolve(name: String, under folder: String) -> Result<String, BackupRefusal> {
+        let parts = name.split(separator: "/").map(String.init)
+        if let long = parts.first(where: { $0.utf8.count > 255 }) {
+            return .failure(BackupRefusal("has a part of \(long.utf8.count) bytes; a file name holds at most 255"))
+        }
+        if parts.dropLast().contains(where: { $0.hasPrefix(".ora-litestream-") || $0.hasSuffix("-litestream") }) {
+            return .failure(BackupRefusal("is inside one of Litestream's working folders, which it empties"))
+        }
+        let root = realPath(folder)
+        let parent = ([folder] + parts.dropLast()).joined(separator: "/")
+        var info = stat()
+        guard stat(parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            return .failure(BackupRefusal("names a folder that does not exist under the backup folder"))
+        }
+        let realParent = realPath(parent)
+        guard realParent == root || realParent.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            return .failure(BackupRefusal("leads outside the backup folder (through a link)"))
+        }
+        return .success(realParent + "/" + parts.last!)
+    }
+
+    public struct BackupRefusal: Error, Sendable {
+        public let message: String
+        init(_ message: String) { self.message = message }
+    }
+
     /// Why `path` cannot receive a backup of the database at `database`; nil when it can (1).
     public static func targetProblem(path: String, database: String?) -> String? {
         let url = URL(fileURLWithPath: path)

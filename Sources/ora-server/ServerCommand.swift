@@ -127,10 +127,24 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         if let timezone, TimeZone(identifier: timezone) == nil { throw ValidationError("--timezone \(timezone) is not an IANA time zone") }
-        guard freshnessDays >= 0 else { throw ValidationError("--freshness-days must not be negative") }
-        guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024") }
-        guard maxConnections >= 1, maxInFlight >= 2, maxOutputBytes >= 65_536, writeQueueDepth >= 1, maxBatch >= 1, readers >= 1, walLimitMb >= 1, syncIntervalMs >= 1, cacheMb >= 1 else {
-            throw ValidationError("limits must be positive (--max-output-bytes at least 65536)")
+        // Every number within a range the server can do arithmetic and allocations with: a value
+        // out of it is refused here, never trapped on later (an overflow, a 34 GB allocation).
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("--freshness-days", freshnessDays, 0...36_500),
+            ("--max-line-bytes", maxLineBytes, 1024...(1 << 30)),
+            ("--max-connections", maxConnections, 1...1_000_000),
+            ("--max-in-flight", maxInFlight, 2...10_000_000),
+            ("--max-output-bytes", maxOutputBytes, 65_536...(1 << 34)),
+            ("--write-queue-depth", writeQueueDepth, 1...10_000_000),
+            ("--max-batch", maxBatch, 1...1_000_000),
+            ("--readers", readers, 1...64),
+            ("--wal-limit-mb", walLimitMb, 1...(1 << 20)),
+            ("--sync-interval-ms", syncIntervalMs, 1...60_000),
+            ("--cache-mb", cacheMb, 1...(1 << 20)),
+            ("--max-memory-mb", maxMemoryMb, 1...(1 << 24)),
+        ]
+        for (flag, value, range) in ranges where !range.contains(value) {
+            throw ValidationError("\(flag) must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
         if let replicate, replicate.range(of: "^[a-z][a-z0-9+.-]*://", options: .regularExpression) == nil {
             throw ValidationError("--replicate must be a URL such as file:///var/backups/ora or s3://bucket/ora, got \(replicate)")
@@ -145,7 +159,6 @@ struct Serve: ParsableCommand {
                 throw ValidationError("listening on \(listen), beyond this machine, needs \(missing.joined(separator: " and "))")
             }
         }
-        guard maxMemoryMb >= 1 else { throw ValidationError("--max-memory-mb must be positive") }
         try Self.checkSeconds(shutdownGrace, "--shutdown-grace", zeroAllowed: true)
         try Self.checkSeconds(authTimeout, "--auth-timeout", zeroAllowed: false)
         try Self.checkSeconds(idleTimeout, "--idle-timeout", zeroAllowed: true)

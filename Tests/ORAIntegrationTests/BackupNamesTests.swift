@@ -53,4 +53,29 @@ import Testing
         #expect(try sqlite(server.dir.path("y.db"), "PRAGMA integrity_check") == "ok")
         #expect(try Data(contentsOf: URL(fileURLWithPath: stray)) == bytes)
     }
+
+    /// A link on the way that leads outside the backup folder, a folder that does not exist, a part
+    /// too long for a file name, and Litestream's working folders are refused with -32602, and no
+    /// file is written anywhere; a link that stays inside is followed, and the answer says where
+    /// the copy really is.
+    @Test func pathsThatLeadElsewhereAreRefused() throws {
+        let server = try TestServer()
+        let c = try server.connect()
+        try seedMasterData(c)
+        let outside = TempDir()
+        #expect(symlink(outside.url.path, server.dir.path("out")) == 0)
+        #expect(symlink("..", server.dir.path("up")) == 0)
+        try FileManager.default.createDirectory(atPath: server.dir.path("sub"), withIntermediateDirectories: false)
+        #expect(symlink(outside.url.path, server.dir.path("sub/esc")) == 0)
+        try FileManager.default.createDirectory(atPath: server.dir.path(".ora.db-litestream"), withIntermediateDirectories: false)
+        for name in ["out/x.db", "up/x.db", "sub/esc/x.db", "nosuch/x.db", String(repeating: "n", count: 300) + ".db",
+                     ".ora.db-litestream/x.db", ".ora-litestream-ora.db-abc123/x.db"] {
+            let error = try c.callError("backup", ["path": .string(name)])
+            #expect(error.code == -32602 && error["data"]?["field"] == "/path", "\(name.prefix(40)): \(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.url.path).isEmpty)
+        #expect(symlink(server.dir.path("sub"), server.dir.path("inside")) == 0)
+        let copy = try c.call("backup", ["path": "inside/y.db"])
+        #expect(copy["path"]?.stringValue?.hasSuffix("/sub/y.db") == true && copy["integrity"] == "ok")
+    }
 }

@@ -1,5 +1,6 @@
-// Durations given on the command line become libuv timers in whole milliseconds: a value that
-// cannot (negative, infinite, not a number, past a day) is refused at start, not trapped on later.
+// Numbers given on the command line are refused at start when out of range, never trapped on
+// later: durations become libuv timers in whole milliseconds (negative, infinite, not a number or
+// past a day cannot), and limits feed arithmetic and allocations.
 
 import Foundation
 import Testing
@@ -14,6 +15,19 @@ import Testing
         for value in ["-1", "inf", "nan", "1e20", "86401"] {
             let (status, _, err) = try runCommand(bin, ["--database", dir.path("d.db"), "--listen", "127.0.0.1:0", "\(flag)=\(value)"])
             #expect(status == 64 && err.contains(flag) && err.contains("86400"), "\(flag) \(value): status \(status), \(err)")
+        }
+    }
+
+    /// Numbers the server computes with or allocates from are refused out of range at start,
+    /// never trapped on later (an overflow at start, a 34 GB allocation, a crash at the first validate).
+    @Test func outOfRangeLimitsAreRefusedAtStart() throws {
+        let dir = TempDir()
+        let bin = productsDirectory.appendingPathComponent("ora-server").path
+        for (flag, value) in [("--cache-mb", "9223372036854775807"), ("--max-connections", "9223372036854775807"), ("--readers", "4294967296"),
+                              ("--readers", "2147483648"), ("--freshness-days", "4294967296"), ("--sync-interval-ms", "9223372036854775807"),
+                              ("--max-memory-mb", "0"), ("--wal-limit-mb", "-1")] {
+            let (status, _, err) = try runCommand(bin, ["--database", dir.path("d.db"), "--listen", "127.0.0.1:0", "\(flag)=\(value)"])
+            #expect(status == 64 && err.contains(flag), "\(flag) \(value): status \(status), \(err)")
         }
     }
 

@@ -8,14 +8,16 @@ import Testing
 @Suite(.serialized) struct ReplicationBoundsTests {
     /// A stand-in for litestream: `replicate` runs and never replicates, `sync` always fails
     /// (bad credentials, an unreachable bucket).
-    func stalledLitestream(_ dir: TempDir) throws -> String {
+    /// `hangs`: its `sync -wait` never returns either (a Litestream stuck on a dead mount).
+    func stalledLitestream(_ dir: TempDir, syncHangs: Bool = false) throws -> String {
         let path = dir.path("litestream-stalled")
+        let sync = syncHangs ? "exec sleep 100000" : "echo \"level=ERROR msg=cannot-reach-replica\" >&2; exit 1"
         try """
         #!/bin/sh
         case "$1" in
           replicate) exec sleep 100000 ;;
           version) echo 0.5.17 ;;
-          *) echo "level=ERROR msg=\\"cannot reach replica\\"" >&2; exit 1 ;;
+          *) \(sync) ;;
         esac
         """.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
@@ -45,9 +47,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path(mine) + "/litestream.yml"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/ora-litestream-\(server.process.processIdentifier)"))
         #expect(FileManager.default.fileExists(atPath: squat + "/litestream.yml"))
+        _ = try waitSynced(c)
         let (_, children, _) = try runCommand("/usr/bin/pgrep", ["-a", "-P", String(server.process.processIdentifier)])
         #expect(children.contains(dir.path(mine) + "/litestream.yml") && !children.contains("squat1"), "\(children)")
-        _ = try waitSynced(c)
         #expect(server.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: dir.path(mine)))
 
@@ -72,10 +74,11 @@ import Testing
     /// A Litestream that runs but never syncs: status and validate say so, and once the WAL passes
     /// its hard limit (4 x --wal-limit-mb) ORA stops Litestream, checkpoints, and starts it again;
     /// the WAL stays bounded while 40 MB are written, and every write is there.
-    @Test func aStalledLitestreamCannotFillTheDisk() throws {
+    @Test(arguments: [false, true])
+    func aStalledLitestreamCannotFillTheDisk(syncHangs: Bool) throws {
         let dir = TempDir()
-        let server = try TestServer(arguments: ["--replicate", "file://" + dir.path("replica"), "--litestream-bin", try stalledLitestream(dir),
-                                                "--wal-limit-mb", "1"], dir: dir)
+        let server = try TestServer(arguments: ["--replicate", "file://" + dir.path("replica"), "--litestream-bin",
+                                                try stalledLitestream(dir, syncHangs: syncHangs), "--wal-limit-mb", "1"], dir: dir)
         let c = try server.connect()
         try seedMasterData(c)
         var largestWAL = 0
@@ -88,15 +91,23 @@ import Testing
             usleep(100_000)
         }
         let replication = try #require(try c.call("status")["replication"])
-        print("stalled litestream: largest WAL \(largestWAL >> 10) KiB against a hard limit of 4096 KiB; \(replication)")
+        print("stalled litestream (sync \(syncHangs ? "hangs" : "fails")): largest WAL \(largestWAL >> 10) KiB against a hard limit of 4096 KiB; "
+              + "forced checkpoints \(replication["forcedCheckpoints"]?.int64Value ?? 0), lastError \(replication["lastError"]?.stringValue ?? "none")")
         #expect(replication["syncing"] == false && replication["failingSince"] != .null)
+        #expect(replication["lastError"]?.stringValue?.contains(syncHangs ? "has not returned" : "cannot-reach-replica") == true)
         #expect((replication["forcedCheckpoints"]?.int64Value ?? 0) >= 1)
-        #expect(largestWAL < 8 << 20, "the WAL reached \(largestWAL) bytes")
+        // Past the hard limit by what is written until Litestream is seen not to sync: at once
+        // when its sync fails, after 3 s when it hangs (this test writes a few MB a second).
+        #expect(largestWAL < (syncHangs ? 24 : 12) << 20, "the WAL reached \(largestWAL) bytes")
         let check = try c.call("validate")["checks"]?.arrayValue?.first { $0["name"] == "replication" }
         #expect(check?["status"] == "warning" || check?["status"] == "error", "\(String(describing: check))")
         #expect(server.stderr.text.contains("past its hard limit"))
         #expect(try c.call("status")["counts"]?["orders"] == 400)
         #expect(try c.call("validate", ["full": true])["checks"]?.arrayValue?.first { $0["name"] == "integrity" }?["status"] == "ok")
+        // SIGTERM is bounded even with a Litestream that never answers: its syncs are killed.
+        let stopping = Date()
+        #expect(server.stop() == 0)
+        #expect(Date().timeIntervalSince(stopping) < 30)
     }
 
     /// lagSeconds is the age of the oldest commit not yet on the replica: under 10 writes a second
