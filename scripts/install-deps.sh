@@ -8,7 +8,8 @@
 #   clients/python               the client package, its workflow commands and dashboard (requests, defusedxml,
 #                                flask, waitress from PyPI), and mypy with stubs to check its types
 #   chromium                     headless, for the dashboard's browser test (Debian's package)
-#   pytest, jsonschema, openrpc  the Python client's and the protocol document's tests (from PyPI)
+#   pytest, jsonschema, openrpc, hypothesis  the Python client's, the protocol document's and the
+#                                accounting property test's (from PyPI; also the package's `test` extra)
 set -euo pipefail
 
 packages=(libuv1-dev libsqlite3-dev libssl-dev pkg-config sqlite3)
@@ -53,7 +54,7 @@ if [ "${1:-}" = "--test" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
   fi
   wanted=()
-  for module in pytest jsonschema openrpc; do
+  for module in pytest jsonschema openrpc hypothesis; do
     python3 -c "import $module" 2>/dev/null || wanted+=("$module")
   done
   if [ ${#wanted[@]} -gt 0 ]; then

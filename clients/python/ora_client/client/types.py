@@ -215,9 +215,15 @@ class StatusCounts(TypedDict):
 class ReplicationStatus(TypedDict):
     url: str
     running: bool
+    syncing: bool
     restarts: int
     lastSyncAt: str | None
     lagSeconds: float
+    failingSince: str | None
+    lastError: str | None
+    walBytes: int
+    walHardLimitBytes: int
+    forcedCheckpoints: int
 
 
 class _StatusResultOptional(TypedDict, total=False):
