@@ -14,6 +14,7 @@ import ORAProtocol
         try seedMasterData(try server.connect())
         var generator = SystemRandomNumberGenerator()
         var totalAcknowledged = 0
+        let date = day()  // one date for the whole test, also across midnight
         for round in 0..<20 {
             let port = server.port
             let acks = Acknowledged()
@@ -25,7 +26,7 @@ import ORAProtocol
                     guard let c = try? RPCClient(port: port) else { return }
                     var lines = ""
                     for i in 0..<150 {
-                        lines += recordLine(id: .string("R\(round)-\(client)-\(i)"), shipment("R\(round)-\(client)-\(i)", day(), [("17612 - 250300", 1), ("18000", 2)]))
+                        lines += recordLine(id: .string("R\(round)-\(client)-\(i)"), shipment("R\(round)-\(client)-\(i)", date, [("17612 - 250300", 1), ("18000", 2)]))
                     }
                     try? c.send(raw: lines)
                     while let reply = try? c.readJSON(timeout: 5), reply["result"] != nil {
@@ -43,12 +44,12 @@ import ORAProtocol
             let acknowledged = acks.all
             try server.start()
             let c = try server.connect()
-            let orders = try c.call("shippedItems", ["date": .string(day()), "limit": 10_000])
+            let orders = try c.call("shippedItems", ["date": .string(date), "limit": 10_000])
             var unitsByOrder: [String: Int64] = [:]
             var cursor: JSON = orders["nextCursor"] ?? .null
             for item in orders["items"]?.arrayValue ?? [] { unitsByOrder[item["orderNumber"]!.stringValue!, default: 0] += item["quantity"]!.int64Value! }
             while cursor != .null {
-                let page = try c.call("shippedItems", ["date": .string(day()), "limit": 10_000, "cursor": cursor])
+                let page = try c.call("shippedItems", ["date": .string(date), "limit": 10_000, "cursor": cursor])
                 for item in page["items"]?.arrayValue ?? [] { unitsByOrder[item["orderNumber"]!.stringValue!, default: 0] += item["quantity"]!.int64Value! }
                 cursor = page["nextCursor"] ?? .null
             }

@@ -61,15 +61,7 @@ import Testing
         again.stop()
     }
 
-    func waitSynced(_ c: RPCClient) throws -> JSON {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let r = try c.call("status")["replication"]
-            if r?["running"] == true, r?["lagSeconds"] == 0, r?["lastSyncAt"] != .null { return r! }
-            usleep(100_000)
-        }
-        throw TestError.failed("the replica never caught up")
-    }
+    func waitSynced(_ c: RPCClient) throws -> JSON { try waitUntilReplicated(c) }
 
     /// A Litestream that runs but never syncs: status and validate say so, and once the WAL passes
     /// its hard limit (4 x --wal-limit-mb) ORA stops Litestream, checkpoints, and starts it again;

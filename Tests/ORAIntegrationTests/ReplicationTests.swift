@@ -15,6 +15,17 @@ let litestreamBinary: String = {
     return scripts + "/litestream"
 }()
 
+/// Waits until status says every commit is on the replica; returns `status.replication`.
+func waitUntilReplicated(_ c: RPCClient) throws -> JSON {
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+        let r = try c.call("status")["replication"]
+        if r?["running"] == true, r?["lagSeconds"] == 0, r?["lastSyncAt"] != .null { return r! }
+        usleep(100_000)
+    }
+    throw TestError.failed("the replica never caught up")
+}
+
 @Suite(.serialized) struct ReplicationTests {
     func replicatingServer(_ dir: TempDir = TempDir(), extra: [String] = []) throws -> (TestServer, String) {
         let replica = "file://" + dir.path("replica")
@@ -22,16 +33,7 @@ let litestreamBinary: String = {
         return (server, replica)
     }
 
-    /// Waits until status says every commit is on the replica.
-    func waitSynced(_ c: RPCClient) throws -> JSON {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let r = try c.call("status")["replication"]
-            if r?["running"] == true, r?["lagSeconds"] == 0, r?["lastSyncAt"] != .null { return r! }
-            usleep(100_000)
-        }
-        throw TestError.failed("the replica never caught up")
-    }
+    func waitSynced(_ c: RPCClient) throws -> JSON { try waitUntilReplicated(c) }
 
     func restore(_ from: String, into path: String, timestamp: String? = nil) throws -> (Int32, JSON?, String) {
         var args = ["restore", "--from", from, "--database", path, "--json", "--litestream-bin", litestreamBinary]
