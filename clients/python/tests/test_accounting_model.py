@@ -1,6 +1,6 @@
 """The accounting, kept exact by a stateful property test against the spawned server.
 
-hypothesis drives random sequences of the writes that move stock or promise it (master data,
+hypothesis drives random sequences of the writes that move stock or promise it (SKUs and lots,
 shipments new, re-sent, moved and refused, inbox orders with bundles, named lots and re-imports,
 allocation, upload, cancellation, shipping an inbox order, ledger adjustments and counts,
 reconciliation, purges). The test keeps its own small model of the contract's arithmetic
@@ -49,6 +49,7 @@ class Model:
         self.shipped: dict[str, dict] = {}                  # order -> {date, lines: {(sku, lot|None): qty}}
         self.inbox: dict[str, dict] = {}                    # order -> {status, date, content, lines, alloc}
         self.retired: set[str] = set()                      # inbox numbers purged: never imported again here
+        self.reorder: dict[str, int] = {}                   # SKU -> reorder point
 
     # -- lots ---------------------------------------------------------------------------------
     def lot(self, sku: str, number: str) -> dict:
@@ -166,6 +167,7 @@ class Accounting(RuleBasedStateMachine):
         self.ora = Client(self.server.address)
         for sku in TRACKED + [PLAIN]:
             self.ora.upsert_sku(sku, f"Product {sku}")
+            self.model.reorder[sku] = 50  # created without one: the seed schema's default
         self.ora.upsert_bundle("BX", [{"skuCode": s, "quantity": q} for s, q in BUNDLE["BX"]])
 
     def teardown(self) -> None:
@@ -174,6 +176,13 @@ class Accounting(RuleBasedStateMachine):
             self.server.stop(signal.SIGKILL)
 
     # -- master data and the ledger -----------------------------------------------------------
+    @rule(sku=st.sampled_from(TRACKED + [PLAIN]), reorder=st.one_of(st.none(), st.integers(0, 500)))
+    def upsert_sku(self, sku: str, reorder: int | None) -> None:
+        """An update: a new name, and a reorder point or none (which keeps the one there)."""
+        assert self.ora.upsert_sku(sku, f"Renamed {sku}", reorder_point=reorder)["created"] is False
+        if reorder is not None:
+            self.model.reorder[sku] = reorder
+
     @rule(sku=st.sampled_from(TRACKED), lot=st.sampled_from(LOTS), received=st.sampled_from(RECEIVED), initial=st.integers(0, 30))
     def receive_lot(self, sku: str, lot: str, received: str | None, initial: int) -> None:
         """A lot received with its quantity (the common case)."""
@@ -427,6 +436,7 @@ class Accounting(RuleBasedStateMachine):
         counts = self.ora.inbox_summary()["orders"]
         for status in ("pending", "uploaded", "shipped", "cancelled"):
             assert counts[status] == sum(1 for o in m.inbox.values() if o["status"] == status)
+        assert {k["skuCode"]: k["reorderPoint"] for k in self.ora.list_skus()} == m.reorder
         errors = [c for c in self.ora.validate()["checks"] if c["status"] == "error"]
         assert errors == []
 
