@@ -69,7 +69,7 @@ import Testing
         #expect(try waitForOrders(c, 500) == 500)
     }
 
-    /// The same with ids and batches of notifications: each entry counts, and all of them run.
+    /// Batches of notifications: each entry counts (against --max-in-flight 8 too), and all of them run.
     @Test func batchesOfNotificationsCountEachEntry() throws {
         let server = try TestServer(arguments: ["--max-memory-mb", "16", "--max-in-flight", "8"])
         let c = try server.connect()
