@@ -20,12 +20,7 @@ import ORAJSON
 import ORAStore
 import Synchronization
 
-/// Told of every commit the writer makes (a seam: tests and the replication status listen).
-protocol CommitWatcher: Sendable {
-    func committed(wallNanos: Int)
-}
-
-final class ReplicationStatus: CommitWatcher, Sendable {
+final class ReplicationStatus: Sendable {
     enum Phase: Sendable { case replicating, parked, checkpointed }
 
     struct State: Sendable {
@@ -66,6 +61,7 @@ final class ReplicationStatus: CommitWatcher, Sendable {
 
     // MARK: - Lag (1)
 
+    /// The writer made a commit (its wall clock time).
     func committed(wallNanos: Int) {
         state.withLock { s in
             s.newestCommit = max(s.newestCommit, wallNanos)

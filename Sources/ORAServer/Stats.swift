@@ -17,8 +17,6 @@ final class Stats: Sendable {
     /// Checkpoints the writer finished between groups (the debug log counts them).
     let checkpoints = Atomic<Int>(0)
     let startedAt = ContinuousClock.now
-    /// Wall clock (nanoseconds since 1970) of the writer's last successful COMMIT (replication lag).
-    let lastCommitWallNanos = Atomic<Int>(0)
 }
 
 extension Stats {

@@ -210,9 +210,7 @@ final class Writer: Sendable {
             executed = DispatchTime.now().uptimeNanoseconds
             do {
                 try transactions.commit(db)
-                let committedAt = Int(Date().timeIntervalSince1970 * 1e9)
-                stats.lastCommitWallNanos.store(committedAt, ordering: .relaxed)
-                replication?.committed(wallNanos: committedAt)
+                replication?.committed(wallNanos: Int(Date().timeIntervalSince1970 * 1e9))
                 replies += done.map { Completion(ticket: $0.job.ticket, reply: $0.reply) }
             } catch {
                 if db.isInTransaction { try? db.execute("ROLLBACK") }
