@@ -1,11 +1,14 @@
-// reconcileDate's rules: ShipStation's shipments for one date are the truth; the database's view
-// of that date is made to agree with them. Pure: the store loads the database's side, calls `plan`,
-// and (with apply) carries out `changes` in one transaction.
+// reconcileDate's rules: ShipStation's shipments are the truth, and the database's view of one
+// date is made to agree with them. An order's truth is all of its non-voided shipments in the
+// request summed (boxes, a backorder), and it belongs to the date of the latest of them.
+// Pure: the store loads the database's side, calls `plan`, and (with apply) carries out
+// `changes` in one transaction.
 //
+//   (a "truth order on D" is one whose latest shipment is on D)
 //   truth order on D, db has it on D        -> lines fixed (missing / quantityFixed / removed)
 //   truth order on D, db has it on E != D   -> moved whole to D (dateFixed), lines fixed
 //   truth order on D, db lacks it           -> created (every line missing)
-//   db order on D, truth shows it on E      -> moved whole to E (dateFixed, `to` E)
+//   db order on D, truth's latest is E      -> moved whole to E with its whole truth (dateFixed, `to` E)
 //   db order on D, absent or voided         -> removed
 //   truth order with a bad or unknown SKU   -> untouched (manualIntervention)
 //   db order marked external                -> untouched (keptExternal)
@@ -70,9 +73,11 @@ public struct ReconcilePlan: Sendable {
 }
 
 public enum Reconciler {
-    /// The truth for `date`: counted shipments grouped by order, boxes summed by SKU and lot.
+    /// One order's truth: its counted shipments' items summed, and the date of the latest of them.
     struct TruthOrder {
         let orderNumber: String
+        var latest: BusinessDate
+        var shipments = 0
         var items: [(ParsedSku, Int64)] = []
         var units: Int64 = 0
     }
@@ -90,31 +95,36 @@ public enum Reconciler {
         var plan = ReconcilePlan()
         var truth: [String: TruthOrder] = [:]
         var truthOrder: [String] = []
-        var latestOtherDate: [String: BusinessDate] = [:]
         var voidedOrders = Set<String>()
         for s in r.shipments {
             if s.voided { plan.voidedIgnored += 1; voidedOrders.insert(s.orderNumber); continue }
-            guard s.shipDate == r.date else {
-                plan.ignoredOtherDates += 1
-                latestOtherDate[s.orderNumber] = max(latestOtherDate[s.orderNumber] ?? s.shipDate, s.shipDate)
-                continue
+            if truth[s.orderNumber] == nil {
+                truth[s.orderNumber] = TruthOrder(orderNumber: s.orderNumber, latest: s.shipDate)
+                truthOrder.append(s.orderNumber)
             }
-            if truth[s.orderNumber] == nil { truth[s.orderNumber] = TruthOrder(orderNumber: s.orderNumber); truthOrder.append(s.orderNumber) }
+            truth[s.orderNumber]!.latest = max(truth[s.orderNumber]!.latest, s.shipDate)
+            truth[s.orderNumber]!.shipments += 1
             for item in s.items {
                 truth[s.orderNumber]!.items.append((item.parsed, item.quantity))
                 truth[s.orderNumber]!.units += item.quantity
             }
         }
-        plan.shipstation = (truth.count, truth.values.reduce(0) { $0 + $1.units })
+        let ours = truthOrder.filter { truth[$0]!.latest == r.date }
+        plan.shipstation = (ours.count, ours.reduce(0) { $0 + truth[$1]!.units })
 
         let dbOnDate = Dictionary(onDate.map { ($0.orderNumber, $0) }, uniquingKeysWith: { a, _ in a })
         let dbElsewhere = Dictionary(elsewhere.map { ($0.orderNumber, $0) }, uniquingKeysWith: { a, _ in a })
         plan.databaseBefore = (onDate.count, onDate.reduce(0) { $0 + $1.units })
         var after = Dictionary(onDate.map { ($0.orderNumber, $0.units) }, uniquingKeysWith: { a, _ in a })
 
-        // Truth orders: create, fix, or bring here from another date.
         for number in truthOrder {
             let t = truth[number]!
+            let belongsHere = t.latest == r.date
+            if !belongsHere {
+                plan.ignoredOtherDates += t.shipments
+                // Not this date's order, unless the database holds it here: then it goes whole to its date.
+                guard dbOnDate[number] != nil else { continue }
+            }
             let problems: [JSON] = t.items.compactMap { parsed, _ in
                 if let error = parsed.error {
                     return ["orderNumber": .string(number), "sku": .string(parsed.raw), "reason": "invalid_sku", "message": .string(error)]
@@ -131,22 +141,27 @@ public enum Reconciler {
                 continue
             }
             let truthLines = OrderLines.merge(t.items)
+            if !belongsHere {
+                let lines = keepingSpelling(truthLines, of: existing!.lines)
+                plan.dateFixed.append(["orderNumber": .string(number), "from": .string(r.date.description), "to": .string(t.latest.description)])
+                plan.changes.append(lines.isEmpty ? .remove(orderNumber: number) : .write(orderNumber: number, shipDate: t.latest, lines: lines))
+                after[number] = nil
+                continue
+            }
             let old = existing?.lines ?? []
             let oldByKey = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             let newKeys = Set(truthLines.map(\.key))
             var changed = false
-            // Keep the stored spelling of lines that stay, so a re-run is a no-op.
-            let finalLines = truthLines.map { line -> OrderLine in
+            for line in truthLines {
                 guard let o = oldByKey[line.key] else {
                     plan.missing.append(lineJSON(number, line, quantity: line.quantity))
                     changed = true
-                    return line
+                    continue
                 }
                 if o.quantity != line.quantity {
                     plan.quantityFixed.append(["orderNumber": .string(number), "sku": .string(o.raw), "from": .int(o.quantity), "to": .int(line.quantity)])
                     changed = true
                 }
-                return OrderLine(key: line.key, raw: o.raw, quantity: line.quantity)
             }
             for o in old where !newKeys.contains(o.key) {
                 plan.removed.append(["orderNumber": .string(number), "sku": .string(o.raw), "quantity": .int(o.quantity), "reason": "line absent from ShipStation"])
@@ -156,6 +171,7 @@ public enum Reconciler {
                 plan.dateFixed.append(["orderNumber": .string(number), "from": .string(existing.shipDate.description), "to": .string(r.date.description)])
                 changed = true
             }
+            let finalLines = keepingSpelling(truthLines, of: old)
             if finalLines.isEmpty {
                 // Every box of it was empty: nothing of it shipped.
                 if existing != nil { plan.changes.append(.remove(orderNumber: number)) }
@@ -166,26 +182,30 @@ public enum Reconciler {
             after[number] = finalLines.reduce(0) { $0 + $1.quantity }
         }
 
-        // Database orders on this date that the truth does not count.
+        // Database orders on this date that no counted shipment names: voided or absent.
         for order in onDate where truth[order.orderNumber] == nil {
             if order.external {
                 plan.keptExternal.append(["orderNumber": .string(order.orderNumber), "shipDate": .string(order.shipDate.description), "units": .int(order.units)])
                 continue
             }
-            if let elsewhere = latestOtherDate[order.orderNumber] {
-                plan.dateFixed.append(["orderNumber": .string(order.orderNumber), "from": .string(r.date.description), "to": .string(elsewhere.description)])
-                plan.changes.append(.write(orderNumber: order.orderNumber, shipDate: elsewhere, lines: order.lines))
-            } else {
-                let reason = voidedOrders.contains(order.orderNumber) ? "voided in ShipStation" : "order absent from ShipStation"
-                for line in order.lines {
-                    plan.removed.append(["orderNumber": .string(order.orderNumber), "sku": .string(line.raw), "quantity": .int(line.quantity), "reason": .string(reason)])
-                }
-                plan.changes.append(.remove(orderNumber: order.orderNumber))
+            let reason = voidedOrders.contains(order.orderNumber) ? "voided in ShipStation" : "order absent from ShipStation"
+            for line in order.lines {
+                plan.removed.append(["orderNumber": .string(order.orderNumber), "sku": .string(line.raw), "quantity": .int(line.quantity), "reason": .string(reason)])
             }
+            plan.changes.append(.remove(orderNumber: order.orderNumber))
             after[order.orderNumber] = nil
         }
         plan.databaseAfter = (after.count, after.values.reduce(0, +))
         return plan
+    }
+
+    /// The truth's lines, each keeping the stored spelling of a line that stays, so a re-run is a no-op.
+    static func keepingSpelling(_ truthLines: [OrderLine], of old: [OrderLine]) -> [OrderLine] {
+        let oldByKey = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        return truthLines.map { line in
+            guard let o = oldByKey[line.key] else { return line }
+            return OrderLine(key: line.key, raw: o.raw, quantity: line.quantity)
+        }
     }
 
     static func lineJSON(_ order: String, _ line: OrderLine, quantity: Int64) -> JSON {

@@ -1,4 +1,4 @@
-// recordShipment, reconcileDate, shippedItems and orderHistory.
+// recordShipment, removeShipment, reconcileDate, shippedItems and orderHistory.
 
 import ORAJSON
 import ORAProtocol
@@ -15,6 +15,14 @@ extension Methods {
         }
         let original = params ?? .null
         return .write { store, now in try store.recordShipment(request, params: original, now: now) }
+    }
+
+    static func removeShipment(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
+        let p = try Params(params, allowed: ["orderNumber", "source", "reason"])
+        let number = try p.requiredOrderNumber()
+        let source = try p.string("source", maxLength: 100)
+        let reason = try p.string("reason", maxLength: 1000)
+        return .write { store, now in try store.removeShipment(number, source: source, reason: reason, now: now) }
     }
 
     /// A dry run reads a snapshot on a reader; apply runs in the writer as one savepoint.

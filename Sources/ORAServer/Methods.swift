@@ -52,6 +52,7 @@ enum Methods {
         "recordShipment": recordShipment,
         "shippedItems": shippedItems,
         "orderHistory": orderHistory,
+        "removeShipment": removeShipment,
         "reconcileDate": reconcileDate,
         "validate": validate,
         "status": status,

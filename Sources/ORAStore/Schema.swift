@@ -10,7 +10,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7]
+    static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [

@@ -320,4 +320,10 @@ extension Schema {
         ) STRICT;
         CREATE INDEX inbox_events_order ON inbox_events(order_number, event_id);
         """
+
+    /// Version 8: an audit row keeps why it was written (removeShipment's `reason`: a label voided
+    /// in ShipStation), shown by orderHistory.
+    static let v8 = """
+        ALTER TABLE audit_log ADD COLUMN reason TEXT;
+        """
 }

@@ -16,15 +16,16 @@ extension Store {
         var previousShipDate: String?
         var items: [JSON]?
         var previousItems: [JSON]?
+        var reason: String?
     }
 
     func audit(_ e: AuditEntry, now: String) throws {
         try db.run("""
-            INSERT INTO audit_log (at, order_number, action, source, ship_date, previous_ship_date, items, previous_items)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit_log (at, order_number, action, source, ship_date, previous_ship_date, items, previous_items, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(now), .text(e.orderNumber), .text(e.action.rawValue), .text(e.source), .text(e.shipDate),
                   .text(e.previousShipDate), .text(e.items.map { JSONWriter.string(.array($0)) }),
-                  .text(e.previousItems.map { JSONWriter.string(.array($0)) })])
+                  .text(e.previousItems.map { JSONWriter.string(.array($0)) }), .text(e.reason)])
     }
 
     /// `orderHistory {orderNumber}`: every change and every refusal, oldest first.
@@ -35,13 +36,13 @@ extension Store {
             return value
         }
         let changes = try db.query("""
-            SELECT at, audit_id, action, source, ship_date, previous_ship_date, items, previous_items
+            SELECT at, audit_id, action, source, ship_date, previous_ship_date, items, previous_items, reason
             FROM audit_log WHERE order_number = ? ORDER BY audit_id
             """, [.text(orderNumber)]) { r in
             Event(at: r.text(0), rank: r.int(1), json: [
                 "at": .string(r.text(0)), "action": .string(r.text(2)), "source": .string(r.textOrNil(3)),
                 "shipDate": .string(r.textOrNil(4)), "previousShipDate": .string(r.textOrNil(5)),
-                "items": parsed(r.textOrNil(6)), "previousItems": parsed(r.textOrNil(7)), "reason": nil,
+                "items": parsed(r.textOrNil(6)), "previousItems": parsed(r.textOrNil(7)), "reason": .string(r.textOrNil(8)),
             ])
         }
         let refusals = try db.query("""

@@ -2,6 +2,7 @@
 // cancelled, and purging old ones (INBOUND.md, "The orders inbox").
 //
 //   importOrder -> pending --markUploaded--> uploaded --(recordShipment of that order)--> shipped
+//                                               ^------------ removeShipment -------------+
 //                     +------------- cancelOrder ------------+--> cancelled
 //
 // (1) An order holds its lines as imported until it is allocated; from then on the allocation's
@@ -112,6 +113,22 @@ extension Store {
         guard let order = try loadInboxOrder(number), Self.openStatuses.contains(order.status) else { return }
         try setInboxStatus(order, to: "shipped", now: now)
         try inboxEvent(number, "shipped", source: source, detail: ["orderStatus": "shipped", "previousStatus": .string(order.status)], now: now)
+    }
+
+    /// The shipment of an inbox order was taken back (removeShipment, or reconcile removing it):
+    /// a `shipped` order is `uploaded` again, as ShipStation holds it, and allocated again (its
+    /// lines name the lots it had, which the removal just gave back); when the lots cannot cover
+    /// it, it stays unallocated, for validate's `stuck_uploaded` to show.
+    func unshipInboxOrder(_ number: String, source: String?, reason: String?, now: String) throws {
+        guard let order = try loadInboxOrder(number), order.status == "shipped" else { return }
+        try db.run("UPDATE orders_inbox SET status = 'uploaded', allocated = 0, updated_at = ? WHERE order_id = ?", [.text(now), .int(order.id)])
+        try inboxEvent(number, "uploaded", source: source,
+                       detail: ["orderStatus": "uploaded", "previousStatus": "shipped", "reason": .string(reason ?? "shipment removed")], now: now)
+        do {
+            _ = try allocateOrder(number, now: now)
+        } catch DomainError.insufficientStock {
+            // Nothing was written by the refused allocation: the order stays uploaded, unallocated.
+        }
     }
 
     /// `cancelOrder`: from pending or uploaded; cancelled again is harmless; shipped is -32022.

@@ -155,12 +155,32 @@ extension Store {
             """, [.int(skuID), .int(lotID ?? 0), .int(units)])
     }
 
-    /// Deletes a whole order (reconciliation: ShipStation does not know it).
-    func removeOrder(_ order: StoredOrder, source: String?, now: String) throws {
+    /// Deletes a whole order (ShipStation no longer has it shipped); its inbox order, if shipped,
+    /// is uploaded again (Store+Inbox).
+    func removeOrder(_ order: StoredOrder, source: String?, reason: String? = nil, now: String) throws {
         try db.run("DELETE FROM shipped_items WHERE order_id = ?", [.int(order.orderID)])
         for l in order.lines { try addShippedUnits(-l.quantity, skuID: l.skuID, lotID: l.lotID) }
         try db.run("DELETE FROM shipped_orders WHERE order_id = ?", [.int(order.orderID)])
         try audit(AuditEntry(orderNumber: order.orderNumber, action: .removed, source: source, shipDate: nil,
-                             previousShipDate: order.shipDate, items: [], previousItems: order.lines.map(\.auditJSON)), now: now)
+                             previousShipDate: order.shipDate, items: [], previousItems: order.lines.map(\.auditJSON),
+                             reason: reason), now: now)
+        try unshipInboxOrder(order.orderNumber, source: source, reason: reason, now: now)
+    }
+
+    /// `removeShipment`: takes back what an order shipped; an order recorded `external` only a
+    /// person removes (-32022), and one not held as shipped is `unchanged`.
+    public func removeShipment(_ number: String, source: String?, reason: String?, now: String) throws -> JSON {
+        var status = "unchanged", shipDate: String?, units: Int64 = 0
+        if let order = try loadOrder(number) {
+            if order.external {
+                throw DomainError.invalidTransition(orderNumber: number, status: "external",
+                                                    action: "remove a shipment made outside ShipStation's labels (a person corrects it with recordShipment)")
+            }
+            try removeOrder(order, source: source, reason: reason, now: now)
+            (status, shipDate, units) = ("removed", order.shipDate, order.lines.reduce(0) { $0 + $1.quantity })
+        }
+        let inbox = try loadInboxOrder(number)
+        return ["orderNumber": .string(number), "status": .string(status), "shipDate": .string(shipDate),
+                "removedUnits": .int(units), "orderStatus": .string(inbox?.status)]
     }
 }

@@ -26,7 +26,9 @@ extension Store {
                     _ = try writeOrder(number, shipDate: shipDate.description, lines: resolved, external: false,
                                        source: r.source, action: .reconciled, now: now)
                 case .remove(let number):
-                    if let order = try loadOrder(number) { try removeOrder(order, source: r.source, now: now) }
+                    if let order = try loadOrder(number) {
+                        try removeOrder(order, source: r.source, reason: "not shipped in ShipStation's shipments", now: now)
+                    }
                 }
             }
         } else {

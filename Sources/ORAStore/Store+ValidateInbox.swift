@@ -1,6 +1,6 @@
 // validate's checks of the orders inbox: the kept allocation totals, allocations a lot can no
 // longer cover, item text that names another lot than the one stored, and orders that have sat
-// in `uploaded` for long.
+// in `uploaded` for long (or sit there unallocated).
 
 import Foundation
 import ORAJSON
@@ -46,9 +46,12 @@ extension Store {
             result("allocated_totals", totals, .error, "SKU/lot allocation totals that disagree with the open orders' lines (edited behind the server's back)"),
             result("allocation_exceeds_stock", exceeding, .warning, "lots whose open allocations exceed what they have left"),
             result("inbox_raw_mismatch", mismatch, .error, "inbox lines whose SKU text names another SKU or lot than stored"),
-            try keysCheck("stuck_uploaded", severity: .warning, what: "orders uploaded more than \(Self.stuckUploadedDays) days ago and not shipped", sql: """
-                SELECT order_number || ' (uploaded ' || substr(updated_at, 1, 10) || ')' FROM orders_inbox
-                WHERE status = 'uploaded' AND updated_at < ? ORDER BY updated_at
+            // An uploaded order without an allocation had its shipment taken back when its lots
+            // could no longer cover it (removeShipment): a person must find it stock.
+            try keysCheck("stuck_uploaded", severity: .warning,
+                          what: "orders uploaded more than \(Self.stuckUploadedDays) days ago and not shipped, or uploaded without an allocation", sql: """
+                SELECT order_number || CASE WHEN allocated = 0 THEN ' (uploaded, not allocated)' ELSE ' (uploaded ' || substr(updated_at, 1, 10) || ')' END
+                FROM orders_inbox WHERE status = 'uploaded' AND (updated_at < ? OR allocated = 0) ORDER BY updated_at
                 """, args: [.text(Timestamp.format(now.addingTimeInterval(-Double(Self.stuckUploadedDays) * 86_400)))]),
         ]
     }

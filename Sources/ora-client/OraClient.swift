@@ -12,7 +12,7 @@ struct OraClient: ParsableCommand {
         commandName: "ora-client",
         abstract: "Talk to ora-server: record and reconcile shipments, check health, list data.",
         version: "0.1.0",
-        subcommands: [ParseSku.self, Record.self, Reconcile.self, Validate.self, Status.self, Skus.self, Lots.self,
+        subcommands: [ParseSku.self, Record.self, RemoveShipment.self, Reconcile.self, Validate.self, Status.self, Skus.self, Lots.self,
                       UpsertSku.self, UpsertLot.self, Adjust.self, Count.self, LedgerCommand.self, Trace.self,
                       BundleCommand.self, Bundles.self, Import.self, Allocate.self, Uploaded.self, Cancel.self, Orders.self, Purge.self, Inbox.self,
                       Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])

@@ -53,3 +53,28 @@ struct Record: ParsableCommand {
         }
     }
 }
+
+struct RemoveShipment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove-shipment",
+        abstract: "Take back what an order shipped (every label voided in ShipStation); its inbox order is uploaded again.",
+        discussion: "Example: ora-client remove-shipment 100231 --reason \"label voided\"")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Order number.") var order: String
+    @Option(help: "Why (kept in the order's history).") var reason: String?
+    @Option(help: "Who is removing it (kept for audit).") var source = "ora-client"
+
+    func run() throws {
+        var params = JSONObject([("orderNumber", .string(order)), ("source", .string(source))])
+        if let reason { params["reason"] = .string(reason) }
+        try connection.run("removeShipment", .object(params)) { r in
+            if r["status"] == "removed" {
+                print("order \(Output.text(r["orderNumber"])): removed \(Output.text(r["removedUnits"])) units shipped \(Output.text(r["shipDate"]))"
+                      + (r["orderStatus"] == .null ? "" : "; inbox order \(Output.text(r["orderStatus"]))"))
+            } else {
+                print("order \(Output.text(r["orderNumber"])): not held as shipped; nothing changed")
+            }
+        }
+    }
+}
