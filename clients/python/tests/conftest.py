@@ -1,11 +1,13 @@
 """Spawns the real, built ora-server on a free port and a temp database for each test."""
 
+import datetime
 import os
 import re
 import signal
 import subprocess
 import sys
 import threading
+import zoneinfo
 
 import pytest
 
@@ -78,3 +80,40 @@ def seeded(server):
             ora.upsert_sku(sku, f"Product {sku}")
         ora.upsert_lot("17612", "250300", received_date="2025-01-10", initial_qty=1000)
     return server
+
+
+# --- the workflow commands, run as cron runs them, against a fake ShipStation ---
+
+PACKAGE = os.path.abspath(os.path.join(HERE, ".."))
+COMMANDS = {"ora-import-xml": "import_xml", "ora-upload-orders": "upload_orders", "ora-daily-shipments": "daily_shipments",
+            "ora-status-sync": "status_sync", "ora-manual-sync": "manual_sync", "ora-reconcile": "reconcile",
+            "ora-weekly-report": "weekly_report", "ora-cleanup": "cleanup", "ora-units-refresh": "units_refresh"}
+TODAY = datetime.datetime.now(zoneinfo.ZoneInfo("America/Los_Angeles")).date()
+
+
+@pytest.fixture
+def shipstation():
+    from fake_shipstation import FakeShipStation
+    fake = FakeShipStation()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def run(tmp_path, shipstation):
+    def run(command, *args, ora=None, env=None, creds=True):
+        full = dict(os.environ, PYTHONPATH=PACKAGE, ORA_LOCK_DIR=str(tmp_path))
+        for k in ("SHIPSTATION_URL", "SHIPSTATION_API_KEY", "SHIPSTATION_API_SECRET", "ORA_ADDRESS"):
+            full.pop(k, None)
+        if creds:
+            full.update(shipstation.env())
+        full.update(env or {})
+        argv = [sys.executable, "-m", f"ora_client.workflows.{COMMANDS[command]}", *args]
+        if ora:
+            argv += ["--ora", ora.address]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, env=full)
+    return run
+
+
+def day(offset=0):
+    return (TODAY + datetime.timedelta(days=offset)).isoformat()

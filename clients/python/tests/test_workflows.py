@@ -7,49 +7,12 @@ import fcntl
 import json
 import os
 import signal
-import subprocess
-import sys
 import sysconfig
-import zoneinfo
 
 import pytest
 
-from conftest import HERE, SAMPLE
-from fake_shipstation import FakeShipStation
+from conftest import COMMANDS, SAMPLE, TODAY, day
 from ora_client import Client
-
-PACKAGE = os.path.abspath(os.path.join(HERE, ".."))
-COMMANDS = {"ora-import-xml": "import_xml", "ora-upload-orders": "upload_orders", "ora-daily-shipments": "daily_shipments",
-            "ora-status-sync": "status_sync", "ora-manual-sync": "manual_sync", "ora-reconcile": "reconcile",
-            "ora-weekly-report": "weekly_report", "ora-cleanup": "cleanup", "ora-units-refresh": "units_refresh"}
-TODAY = datetime.datetime.now(zoneinfo.ZoneInfo("America/Los_Angeles")).date()
-
-
-@pytest.fixture
-def shipstation():
-    fake = FakeShipStation()
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
-def run(tmp_path, shipstation):
-    def run(command, *args, ora=None, env=None, creds=True):
-        full = dict(os.environ, PYTHONPATH=PACKAGE, ORA_LOCK_DIR=str(tmp_path))
-        for k in ("SHIPSTATION_URL", "SHIPSTATION_API_KEY", "SHIPSTATION_API_SECRET", "ORA_ADDRESS"):
-            full.pop(k, None)
-        if creds:
-            full.update(shipstation.env())
-        full.update(env or {})
-        argv = [sys.executable, "-m", f"ora_client.workflows.{COMMANDS[command]}", *args]
-        if ora:
-            argv += ["--ora", ora.address]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=120, env=full)
-    return run
-
-
-def day(offset=0):
-    return (TODAY + datetime.timedelta(days=offset)).isoformat()
 
 
 def shipment(number, date, items, voided=False, sid=[0]):
@@ -93,7 +56,8 @@ def test_daily_shipments_pages_skips_voids_sums_boxes(run, seeded, shipstation):
     r = run("ora-daily-shipments", "--date", "2025-10-06", "--backfill", "--json", ora=seeded)
     assert r.returncode == 1, r.stderr  # 100236 names an unknown SKU: refused, quarantined
     result = json.loads(r.stdout)
-    assert result["voided"] == 1 and result["counts"] == {"created": 4, "updated": 0, "unchanged": 0}
+    # 100233's only label is voided: nothing to take back, it is unchanged.
+    assert result["voided"] == 1 and result["counts"] == {"created": 4, "updated": 0, "unchanged": 1, "removed": 0}
     assert [x["orderNumber"] for x in result["refused"]] == ["100236"]
     pages = [q["page"] for m, p, q in shipstation.requests if p == "/shipments"]
     assert pages.count("1") >= 3 and "3" in pages  # small pages were all read, page 1 three times (429, 503, then served)
@@ -101,7 +65,7 @@ def test_daily_shipments_pages_skips_voids_sums_boxes(run, seeded, shipstation):
         assert ora.shipped_items(order_number="100234")["totalUnits"] == 3  # two boxes, one order
         assert ora.order_history("100231")[0]["source"] == "daily_processor"
     again = run("ora-daily-shipments", "--date", "2025-10-06", "--backfill", ora=seeded)
-    assert "0 created, 0 updated, 4 unchanged, 1 refused" in again.stdout
+    assert "0 created, 0 updated, 5 unchanged, 0 removed (every label voided), 1 refused" in again.stdout
 
 
 XML = """<?xml version="1.0" encoding="UTF-8"?>

@@ -25,7 +25,7 @@ from .errors import JSONObject, OraError, TransportError
 IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
-    "inventoryLedger", "lotTrace", "listBundles", "listOrders", "inboxSummary", "upsertBundle", "importOrder",
+    "inventoryLedger", "lotTrace", "removeShipment", "listBundles", "listOrders", "inboxSummary", "upsertBundle", "importOrder",
     "allocateOrder", "markUploaded", "cancelOrder", "purgeOrders",
     # A count states what the shelf holds: sent again, it finds them agreeing and writes nothing.
     "countInventory",
@@ -178,6 +178,11 @@ class Client:
         if external:
             params["external"] = True
         return cast(t.RecordShipmentResult, self.call("recordShipment", params))
+
+    def remove_shipment(self, order_number: str, source: str | None = None, reason: str | None = None) -> t.RemoveShipmentResult:
+        """Takes back what an order shipped (every label voided in ShipStation); sent twice, the
+        second answer is `unchanged`. An `external` order is refused (-32022)."""
+        return cast(t.RemoveShipmentResult, self.call("removeShipment", {"orderNumber": order_number, **self._optional(source=source, reason=reason)}))
 
     def reconcile_date(self, date: str, shipments: Iterable[Mapping[str, object]], apply: bool = False) -> t.ReconcileDateResult:
         """shipments: ShipStation shipment objects (a page's "shipments" list)."""

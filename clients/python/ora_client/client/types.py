@@ -402,6 +402,14 @@ class MarkUploadedResult(TypedDict):
     orderStatus: Literal["uploaded"]
 
 
+class RemoveShipmentResult(TypedDict):
+    orderNumber: str
+    status: Literal["removed", "unchanged"]
+    shipDate: str | None
+    removedUnits: int
+    orderStatus: Literal["pending", "uploaded", "shipped", "cancelled"] | None
+
+
 class CancelOrderResult(TypedDict):
     orderNumber: str
     orderStatus: Literal["cancelled"]
@@ -485,6 +493,7 @@ METHOD_RESULTS: dict[str, type] = {
     "listSkus": ListSkusResult,
     "listLots": ListLotsResult,
     "recordShipment": RecordShipmentResult,
+    "removeShipment": RemoveShipmentResult,
     "reconcileDate": ReconcileDateResult,
     "shippedItems": ShippedItemsResult,
     "orderHistory": OrderHistoryResult,

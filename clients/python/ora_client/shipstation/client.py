@@ -2,7 +2,8 @@
 rate limit respected, transient failures retried.
 
 - Credentials come from $SHIPSTATION_API_KEY and $SHIPSTATION_API_SECRET, never the command line.
-- Every page is read (`page`, `pageSize` up to 500; answers carry `page`, `pages`, `total`).
+- Every page is read (`page`, `pageSize` up to 500; answers carry `page`, `pages`, `total`), in
+  a stable order (`sortBy=CreateDate`), an item seen on two pages counted once (by its id).
 - Rate limit: when X-Rate-Limit-Remaining reaches 0, or a 429 comes, wait X-Rate-Limit-Reset
   seconds and go on.
 - 5xx and connection errors are retried with backoff (urllib3's Retry); other 4xx never are.
@@ -59,6 +60,10 @@ class ShipStation:
         self.page_size = page_size
         self.max_rate_limit_waits = max_rate_limit_waits
         self.sleep = sleep
+        #: Requests sent (each retry of urllib3 aside), for the commands' summaries.
+        self.requests_made = 0
+        #: Seconds spent waiting for the rate limit.
+        self.rate_limit_waited = 0.0
         self.session = requests.Session()
         self.session.auth = (cast(str, key), cast(str, secret))
         self.session.headers["Accept"] = "application/json"
@@ -71,6 +76,7 @@ class ShipStation:
 
     def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None) -> Any:
         url = self.base_url + path
+        self.requests_made += 1
         waits = 0
         while True:
             try:
@@ -83,7 +89,7 @@ class ShipStation:
                 if waits > self.max_rate_limit_waits:
                     raise ShipStationUnavailable(f"ShipStation kept answering 429 for {url}")
                 log.info("rate limited (429): waiting %s s", reset)
-                self.sleep(reset)
+                self._wait(reset)
                 continue
             if response.status_code >= 500:
                 raise ShipStationUnavailable(f"ShipStation answered {response.status_code} for {url} after retries")
@@ -91,29 +97,45 @@ class ShipStation:
                 raise ShipStationError(response.status_code, response.text, url)
             if response.headers.get("X-Rate-Limit-Remaining") == "0":
                 log.info("rate limit reached: waiting %s s before the next request", reset)
-                self.sleep(reset)
+                self._wait(reset)
             try:
                 return response.json()
             except ValueError as e:
                 raise ShipStationUnavailable(f"ShipStation answered {url} with something that is not JSON") from e
 
-    def get_all(self, path: str, params: dict[str, Any], key: str) -> list[Any]:
-        """Every page of a paged GET: the items under `key`."""
+    def get_all(self, path: str, params: dict[str, Any], key: str, id_key: str) -> list[Any]:
+        """Every page of a paged GET: the items under `key`, read in a stable order (oldest created
+        first), an item seen on two pages (the set changed between them) counted once by `id_key`."""
         items: list[Any] = []
+        seen: set[Any] = set()
         page = 1
         while True:
-            answer = self.request("GET", path, dict(params, page=page, pageSize=self.page_size))
-            items.extend(answer.get(key) or [])
+            answer = self.request("GET", path, dict(params, page=page, pageSize=self.page_size, sortBy="CreateDate", sortDir="ASC"))
+            for item in answer.get(key) or []:
+                ident = item.get(id_key)
+                if ident is not None:
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                items.append(item)
             pages = answer.get("pages") or 1
+            if pages > 1:
+                log.info("%s: page %d of %d read (%d %s so far)", path, page, pages, len(items), key)
             if page >= pages:
                 return items
             page += 1
 
     def shipments(self, **params: Any) -> list[Shipment]:
-        return self.get_all("/shipments", dict(params, includeShipmentItems="true"), "shipments")
+        """GET /shipments with their items, every page."""
+        return self.get_all("/shipments", dict(params, includeShipmentItems="true"), "shipments", "shipmentId")
 
     def orders(self, **params: Any) -> list[Order]:
-        return self.get_all("/orders", params, "orders")
+        """GET /orders, every page."""
+        return self.get_all("/orders", params, "orders", "orderId")
+
+    def _wait(self, seconds: float) -> None:
+        self.rate_limit_waited += seconds
+        self.sleep(seconds)
 
     def create_orders(self, orders: Sequence[dict[str, Any]]) -> CreateOrdersAnswer:
         """POST /orders/createorders (at most 100 orders): ShipStation's results, one per order."""

@@ -13,6 +13,7 @@ class ShipmentItem(TypedDict, total=False):
 
 class Shipment(TypedDict, total=False):
     """GET /shipments?includeShipmentItems=true: one label (an order shipped in boxes has several)."""
+    shipmentId: int
     orderNumber: str
     shipDate: str
     voided: bool | None
@@ -30,6 +31,8 @@ class Order(TypedDict, total=False):
     orderNumber: str
     orderKey: str
     orderStatus: str
+    shipDate: str | None
+    modifyDate: str
     items: list[OrderItem] | None
 
 

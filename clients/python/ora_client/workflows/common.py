@@ -1,6 +1,6 @@
 """What every workflow command shares beyond the package's command-line helper (ora_client.cli):
 its options, the lock that keeps two copies of a command from overlapping, the summary or --json,
-exit statuses, and turning ShipStation's shipments into recordShipment calls.
+exit statuses. (Turning ShipStation's shipments into what ORA holds is shipped.py.)
 
 Exit status: 0 done; 1 done but something needs a person; 2 usage or configuration; 3 ORA or
 ShipStation unreachable after retries.
@@ -19,15 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import cli
-from ..client import Client, JSONObject, OraError, TransportError
+from ..client import OraError, TransportError
 from ..shipstation import MissingCredentials, ShipStation, ShipStationError, ShipStationUnavailable
-from ..shipstation.types import Shipment
 
 DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, cli.USAGE, 3
 log = logging.getLogger("ora.workflows")
-
-#: What a workflow writes for one order: its ship date and its lines ({"sku", "quantity"}).
-GroupedOrders = dict[str, tuple[str, list[JSONObject]]]
 
 
 class Outcome:
@@ -117,41 +113,3 @@ def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Ca
         for line in outcome.details:
             print("  " + line)
     return ATTENTION if outcome.attention else DONE
-
-
-def group_shipments(shipments: Iterable[Shipment]) -> GroupedOrders:
-    """{orderNumber: (shipDate, items)} of the shipments that count: voided labels skipped, an
-    order's boxes summed (ORA adds lines of the same SKU and lot), the latest box's date."""
-    orders: GroupedOrders = {}
-    for s in shipments:
-        if s.get("voided"):
-            continue
-        number = s.get("orderNumber")
-        if not number:
-            continue
-        date = (s.get("shipDate") or "")[:10]
-        items = [{"sku": i.get("sku") or "", "quantity": i["quantity"]} for i in (s.get("shipmentItems") or []) if i.get("quantity")]
-        if number in orders:
-            prior_date, prior_items = orders[number]
-            date, items = max(prior_date, date), prior_items + items
-        orders[number] = (date, items)
-    return orders
-
-
-def record_orders(ora: Client, orders: GroupedOrders, source: str, dry_run: bool,
-                  backfill: bool = False) -> tuple[dict[str, int], list[tuple[str, OraError]], list[tuple[str, JSONObject]]]:
-    """recordShipment for each grouped order; returns (counts, refused [(number, error)], calls)."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    refused: list[tuple[str, OraError]] = []
-    calls: list[tuple[str, JSONObject]] = [("recordShipment", {"orderNumber": n, "shipDate": d, "items": items, "backfill": backfill, "source": source})
-             for n, (d, items) in orders.items() if items]
-    if dry_run or not calls:
-        return counts, refused, calls
-    for (_, params), result in zip(calls, ora.call_many(calls, raise_errors=False)):
-        if isinstance(result, TransportError):
-            raise result
-        if isinstance(result, OraError):
-            refused.append((params["orderNumber"], result))
-        else:
-            counts[result["status"]] += 1
-    return counts, refused, calls

@@ -1,5 +1,9 @@
-"""ora-manual-sync [--days N]: shipments of orders created by hand in ShipStation (not in ORA's
-inbox) over the last N days, recorded in ORA with source manual_sync.
+"""ora-manual-sync [--days N] [--lookback-days 30]: orders created by hand in ShipStation (not in
+ORA's inbox) with a shipment in the last N days, recorded in ORA with source manual_sync.
+
+As ora-daily-shipments: each such order is recorded as all of its non-voided boxes summed, on the
+latest box's date (the window read reaches --lookback-days before the first day), and an order
+whose every label is voided is taken back (removeShipment).
 """
 
 from __future__ import annotations
@@ -10,34 +14,50 @@ import sys
 from collections.abc import Sequence
 
 from .. import cli
-from . import common
+from ..client import OraError
+from . import common, shipped
 
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-manual-sync", __doc__)
     p.add_argument("--days", type=int, default=1, help="shipments of the last N days (default 1: today)")
+    p.add_argument("--lookback-days", type=int, default=30, help="days before the first one read for the orders' other boxes (default 30)")
     return p
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
     if args.days < 1:
         raise cli.Usage("--days must be at least 1")
+    if args.lookback_days < 0:
+        raise cli.Usage("--lookback-days must be 0 or more")
     end = cli.today(args)
-    start = end - datetime.timedelta(days=args.days - 1)
-    shipments = common.shipstation(args).shipments(shipDateStart=start.isoformat(), shipDateEnd=end.isoformat())
-    grouped = common.group_shipments(shipments)
+    first = end - datetime.timedelta(days=args.days - 1)
+    start = shipped.window_start(first, args.lookback_days)
+    ss = common.shipstation(args)
+    found = shipped.ShipmentSet()
+    found.add(ss.shipments(shipDateStart=start, shipDateEnd=end.isoformat()))
+    numbers = sorted(found.numbers_on(first.isoformat(), end.isoformat()))
     with cli.ora_client(args) as ora:
-        manual = {n: v for n, v in grouped.items() if not ora.list_orders(order_number=n)["orders"]}
-        counts, refused, calls = common.record_orders(ora, manual, "manual_sync", args.dry_run)
-    span = start.isoformat() if args.days == 1 else f"{start.isoformat()}..{end.isoformat()}"
+        known = shipped.pipelined(ora, [("listOrders", {"orderNumber": n, "limit": 1}) for n in numbers])
+        for r in known:
+            if isinstance(r, OraError):
+                raise r
+        manual = [n for n, r in zip(numbers, known) if not r["orders"]]
+        found.complete(ss, ora, manual, start, end.isoformat())
+        done = shipped.settle(ora, found.orders, manual, "manual_sync", args.dry_run)
+    span = first.isoformat() if args.days == 1 else f"{first.isoformat()}..{end.isoformat()}"
+    c = done.counts
     if args.dry_run:
-        summary = f"dry run: {span}: {len(grouped)} orders shipped, {len(calls)} created by hand would be recorded"
+        summary = (f"dry run: {span}: {len(numbers)} orders shipped, {len(manual)} created by hand: "
+                   f"{len(done.recorded)} would be recorded, {len(done.removed)} taken back (every label voided)")
     else:
-        summary = (f"{span}: {len(grouped)} orders shipped, {len(manual)} created by hand: {counts['created']} created, "
-                   f"{counts['updated']} updated, {counts['unchanged']} unchanged, {len(refused)} refused")
-    return common.Outcome(summary, {"from": start.isoformat(), "to": end.isoformat(), "orders": len(grouped), "manual": sorted(manual),
-                                    "counts": counts, "refused": [{"orderNumber": n, "reason": e.reason} for n, e in refused], "dryRun": args.dry_run},
-                          attention=bool(refused), details=[f"refused {n}: {e.reason}: {e.message}" for n, e in refused])
+        summary = (f"{span}: {len(numbers)} orders shipped, {len(manual)} created by hand: {c['created']} created, "
+                   f"{c['updated']} updated, {c['unchanged']} unchanged, {c['removed']} removed (every label voided), "
+                   f"{len(done.refused)} refused")
+    return common.Outcome(summary, {"from": first.isoformat(), "to": end.isoformat(), "orders": len(numbers), "manual": manual,
+                                    "counts": c, "removed": done.removed, "refused": done.refusals(), "dryRun": args.dry_run,
+                                    "shipstationRequests": ss.requests_made},
+                          attention=bool(done.refused), details=[f"refused {r['orderNumber']}: {r['reason']}: {r['message']}" for r in done.refusals()])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

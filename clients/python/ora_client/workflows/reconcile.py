@@ -1,7 +1,9 @@
-"""ora-reconcile --date D [--apply]: one ship date of ShipStation against ORA.
+"""ora-reconcile --date D [--apply] [--lookback-days 30]: one ship date of ShipStation against ORA.
 
-Every page of D's shipments goes to reconcileDate: a dry run unless --apply (--dry-run says the
-same). Prints what differs, as `ora-client reconcile` does; exit status 1 when something differs
+Reads every shipment from D - lookback to D (a few paged requests). The orders of D (a shipment on
+D) and the orders ORA holds on D go to reconcileDate with every shipment of theirs, in the slim
+shape ORA reads; one ORA holds outside the window (or that the window does not show) is looked up
+by its number. A dry run unless --apply (--dry-run says the same). Prints what differs, as `ora-client reconcile` does; exit status 1 when something differs
 and was not applied, or when orders need a person (unknown or unparseable SKUs).
 """
 
@@ -13,13 +15,14 @@ from collections.abc import Sequence
 
 from .. import cli
 from ..client import types
-from . import common
+from . import common, shipped
 
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-reconcile", __doc__)
     p.add_argument("--date", type=cli.date_arg, required=True, help="ship date YYYY-MM-DD")
     p.add_argument("--apply", action="store_true", help="write the fixes (default: dry run)")
+    p.add_argument("--lookback-days", type=int, default=30, help="days before --date read for the day's orders' other boxes (default 30)")
     return p
 
 
@@ -34,10 +37,17 @@ def lines(report: types.ReconcileDateResult) -> list[str]:
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    day = args.date.isoformat()
-    shipments = common.shipstation(args).shipments(shipDateStart=day, shipDateEnd=day)
+    if args.lookback_days < 0:
+        raise cli.Usage("--lookback-days must be 0 or more")
+    day, start = args.date.isoformat(), shipped.window_start(args.date, args.lookback_days)
+    ss = common.shipstation(args)
+    found = shipped.ShipmentSet()
+    found.add(ss.shipments(shipDateStart=start, shipDateEnd=day))
     apply = args.apply and not args.dry_run
     with cli.ora_client(args) as ora:
+        numbers = found.numbers_on(day, day) | {line["orderNumber"] for line in ora.iter_shipped_items(date=day, limit=10_000)}
+        found.complete(ss, ora, numbers, start, day)
+        shipments = [shipped.slim(s) for n in sorted(numbers) if n in found.orders for s in found.orders[n].shipments]
         report = ora.reconcile_date(day, shipments, apply=apply)
     def t(totals: types.Totals) -> str:
         return f"{totals['orders']} orders, {totals['units']} units"

@@ -1,8 +1,13 @@
 """ora-status-sync [--days N]: inbox orders still `uploaded` follow what ShipStation did with them.
 
-Orders ShipStation shows cancelled (modified in the last N days) are cancelled in ORA, releasing
-their lots; orders it shows shipped are recorded from their shipments (source status_sync). The
-freshness guard applies: a stale ship date is reported, never forced.
+Reads the orders ShipStation shows cancelled or shipped, modified in the last N days or since the
+oldest `uploaded` order's upload (less a day) when that is earlier, so an order cancelled while
+cron was down for a week is still seen. A cancelled one is cancelled in ORA, releasing its lots. A
+shipped one is recorded from all of its non-voided shipments (read for the shipped orders' dates
+in a few paged requests; an order not found there is looked up by its number), on the latest
+box's date, source status_sync. One shown shipped with no shipment at all (marked shipped by hand)
+is recorded from its own items on its shipDate, external. The freshness guard applies: a stale
+ship date is reported, never forced.
 """
 
 from __future__ import annotations
@@ -10,60 +15,113 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-
-from ..client import OraError, TransportError
 from collections.abc import Sequence
 from typing import Any
 
 from .. import cli
-from . import common
+from ..client import Client, JSONObject, OraError
+from ..shipstation import ShipStation
+from ..shipstation.types import Order
+from . import common, shipped
 
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-status-sync", __doc__)
-    p.add_argument("--days", type=int, default=3, help="orders modified in ShipStation in the last N days (default 3)")
+    p.add_argument("--days", type=int, default=3, help="orders modified in ShipStation in the last N days (default 3), "
+                                                      "or since the oldest uploaded order's upload when that is earlier")
     return p
+
+
+def oldest_upload(ora: Client, numbers: list[str]) -> datetime.date | None:
+    """The date the oldest of these orders was marked uploaded, from their histories."""
+    histories = shipped.pipelined(ora, [("orderHistory", {"orderNumber": n}) for n in numbers])
+    dates = []
+    for h in histories:
+        if isinstance(h, OraError):
+            raise h
+        uploads = [e["at"][:10] for e in h["events"] if e["action"] == "uploaded"]
+        if uploads:
+            dates.append(datetime.date.fromisoformat(max(uploads)))
+    return min(dates) if dates else None
+
+
+def order_day(order: Order) -> str:
+    return (order.get("shipDate") or order.get("modifyDate") or "")[:10]
+
+
+def shipped_orders(ss: ShipStation, ora: Client, orders: list[Order], today: datetime.date) -> shipped.ShipmentSet:
+    """Every shipment of these orders: the days they shipped read in a few paged requests, any
+    order not found there looked up by its number."""
+    found = shipped.ShipmentSet()
+    if not orders:
+        return found
+    # A month at most: an order that shipped before that is looked up by its number below.
+    first = max(min(datetime.date.fromisoformat(order_day(o)) for o in orders) - datetime.timedelta(days=1),
+                today - datetime.timedelta(days=31))
+    found.add(ss.shipments(shipDateStart=first.isoformat(), shipDateEnd=today.isoformat()))
+    for o in orders:
+        number = o["orderNumber"]
+        if number not in found.orders:
+            found.add(ss.shipments(orderNumber=number))
+            found.lookups += 1
+    return found
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
     if args.days < 1:
         raise cli.Usage("--days must be at least 1")
     ss = common.shipstation(args)
-    since = (cli.today(args) - datetime.timedelta(days=args.days)).isoformat()
+    today = cli.today(args)
+    since = today - datetime.timedelta(days=args.days)
     cancelled: list[str] = []
-    shipped: list[str] = []
+    recorded: list[str] = []
+    external: list[str] = []
     problems: list[dict[str, Any]] = []
     with cli.ora_client(args) as ora:
-        uploaded = {o["orderNumber"] for o in ora.iter_orders(status="uploaded")}
+        uploaded = sorted(o["orderNumber"] for o in ora.iter_orders(status="uploaded"))
         if uploaded:
-            for status in ("cancelled", "shipped"):
-                for order in ss.orders(orderStatus=status, modifyDateStart=since):
-                    number = order.get("orderNumber")
-                    if number not in uploaded:
+            upload = oldest_upload(ora, uploaded)
+            if upload is not None:
+                since = min(since, upload - datetime.timedelta(days=1))
+            wanted = set(uploaded)
+            seen = {status: [o for o in ss.orders(orderStatus=status, modifyDateStart=since.isoformat()) if o.get("orderNumber") in wanted]
+                    for status in ("cancelled", "shipped")}
+            for order in seen["cancelled"]:
+                if not args.dry_run:
+                    ora.cancel_order(order["orderNumber"], reason="cancelled in ShipStation")
+                cancelled.append(order["orderNumber"])
+            found = shipped_orders(ss, ora, seen["shipped"], today)
+            calls: list[tuple[str, JSONObject]] = []
+            for order in seen["shipped"]:
+                number = order["orderNumber"]
+                boxes = found.orders.get(number)
+                if boxes is None or not boxes.shipments:
+                    items = [{"sku": i.get("sku") or "", "quantity": int(i["quantity"])} for i in (order.get("items") or []) if i.get("quantity")]
+                    if not items or not order_day(order):
+                        problems.append({"orderNumber": number, "reason": "no_items", "message": "ShipStation says shipped, with no shipment and no items"})
                         continue
-                    if status == "cancelled":
-                        if not args.dry_run:
-                            ora.cancel_order(number, reason="cancelled in ShipStation")
-                        cancelled.append(number)
-                        continue
-                    grouped = common.group_shipments(ss.shipments(orderNumber=number))
-                    if number not in grouped:
-                        problems.append({"orderNumber": number, "reason": "no_shipment", "message": "ShipStation says shipped but lists no shipment"})
-                        continue
-                    date, items = grouped[number]
-                    if args.dry_run:
-                        shipped.append(number)
-                        continue
-                    try:
-                        ora.record_shipment(number, date, items, source="status_sync")
-                        shipped.append(number)
-                    except TransportError:
-                        raise
-                    except OraError as e:
-                        problems.append({"orderNumber": number, "reason": e.reason, "message": e.message})
+                    external.append(number)
+                    calls.append(("recordShipment", {"orderNumber": number, "shipDate": order_day(order), "items": items,
+                                                     "source": "status_sync", "external": True}))
+                elif boxes.all_voided:
+                    problems.append({"orderNumber": number, "reason": "all_voided",
+                                     "message": "ShipStation says shipped, but every label of it is voided"})
+                else:
+                    recorded.append(number)
+                    calls.append(("recordShipment", {"orderNumber": number, "shipDate": boxes.date, "items": boxes.items, "source": "status_sync"}))
+            if not args.dry_run:
+                for (_, params), result in zip(calls, shipped.pipelined(ora, calls)):
+                    if isinstance(result, OraError):
+                        problems.append({"orderNumber": params["orderNumber"], "reason": result.reason, "message": result.message})
+                        for done in (recorded, external):
+                            if params["orderNumber"] in done:
+                                done.remove(params["orderNumber"])
     prefix = "dry run: would have " if args.dry_run else ""
-    summary = f"{prefix}{len(uploaded)} uploaded orders checked: {len(shipped)} shipped, {len(cancelled)} cancelled, {len(problems)} need a person"
-    return common.Outcome(summary, {"uploaded": len(uploaded), "shipped": shipped, "cancelled": cancelled, "problems": problems, "dryRun": args.dry_run},
+    summary = (f"{prefix}{len(uploaded)} uploaded orders checked since {since.isoformat()}: {len(recorded) + len(external)} shipped "
+               f"({len(external)} without a label), {len(cancelled)} cancelled, {len(problems)} need a person")
+    return common.Outcome(summary, {"uploaded": len(uploaded), "since": since.isoformat(), "shipped": recorded + external,
+                                    "external": external, "cancelled": cancelled, "problems": problems, "dryRun": args.dry_run,
+                                    "shipstationRequests": ss.requests_made},
                           attention=bool(problems), details=[f"{p['orderNumber']}: {p['reason']}: {p['message']}" for p in problems])
 
 

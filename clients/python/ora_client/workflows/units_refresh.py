@@ -1,6 +1,7 @@
-"""ora-units-refresh: units awaiting shipment in ShipStation, per SKU, against ORA's uploaded units.
+"""ora-units-refresh: units still to ship in ShipStation, per SKU, against ORA's uploaded units.
 
-GET /orders?orderStatus=awaiting_shipment (every page), units per base SKU (the SKU of each item's
+GET /orders?orderStatus=awaiting_shipment and ?orderStatus=on_hold (every page: an order on hold
+is still uploaded, not shipped), units per base SKU (the SKU of each item's
 text, its lot dropped), beside inboxSummary's uploadedUnits. Prints both and the differences;
 exit status 1 when they differ.
 """
@@ -29,7 +30,8 @@ def build() -> argparse.ArgumentParser:
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    orders = common.shipstation(args).orders(orderStatus="awaiting_shipment")
+    ss = common.shipstation(args)
+    orders = ss.orders(orderStatus="awaiting_shipment") + ss.orders(orderStatus="on_hold")
     shipstation: dict[str, int] = {}
     for order in orders:
         for item in order.get("items") or []:
@@ -46,7 +48,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
             differences.append(rows[-1])
     details = [f"{'SKU':<10} {'SHIPSTATION':>12} {'ORA':>8} {'DIFF':>6}"]
     details += [f"{r['skuCode']:<10} {r['shipstation']:>12} {r['ora']:>8} {r['difference']:>+6}" for r in rows]
-    summary = (f"{len(orders)} orders awaiting shipment in ShipStation; {len(rows)} SKUs, "
+    summary = (f"{len(orders)} orders awaiting shipment or on hold in ShipStation; {len(rows)} SKUs, "
                + (f"{len(differences)} differ from ORA" if differences else "all agree with ORA"))
     return common.Outcome(summary, {"orders": len(orders), "skus": rows, "differences": differences}, attention=bool(differences), details=details)
 
