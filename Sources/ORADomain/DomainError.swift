@@ -18,6 +18,19 @@ public enum DomainError: Error, Sendable, Equatable {
     /// The order's status does not allow `action` ("allocate it", "cancel a shipped order").
     case invalidTransition(orderNumber: String, status: String, action: String)
     case unknownOrder(String)
+    /// markUploaded's `items` are not the order's allocated lines now: it changed while it was sent.
+    case orderChanged(orderNumber: String, current: [SentLine])
+
+    /// A line as sent to ShipStation: its SKU text (`17612 - 250300`) and quantity.
+    public struct SentLine: Sendable, Equatable {
+        public let sku: String
+        public let quantity: Int64
+
+        public init(sku: String, quantity: Int64) {
+            self.sku = sku
+            self.quantity = quantity
+        }
+    }
 
     public struct InvalidSkuItem: Sendable, Equatable {
         public let index: Int
@@ -54,6 +67,7 @@ public enum DomainError: Error, Sendable, Equatable {
         case .insufficientStock: return "insufficient_stock"
         case .invalidTransition: return "invalid_transition"
         case .unknownOrder: return "unknown_order"
+        case .orderChanged: return "order_changed"
         }
     }
 
@@ -78,6 +92,8 @@ public enum DomainError: Error, Sendable, Equatable {
             return "Order \(number) is \(status): cannot \(action)"
         case .unknownOrder(let number):
             return "Unknown order: the inbox holds no order \(number)"
+        case .orderChanged(let number, _):
+            return "Order \(number) changed since it was sent: the lines sent are not its allocated lines now; nothing was written"
         }
     }
 }

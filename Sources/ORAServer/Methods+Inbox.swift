@@ -42,7 +42,7 @@ extension Methods {
     }
 
     static func markUploaded(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {
-        let p = try Params(params, allowed: ["orderNumber", "shipstationOrderId"])
+        let p = try Params(params, allowed: ["orderNumber", "shipstationOrderId", "items"])
         let number = try p.requiredOrderNumber()
         let id: String
         switch p.value("shipstationOrderId") {
@@ -51,7 +51,19 @@ extension Methods {
         case nil: throw .invalidParams("/shipstationOrderId", "is required")
         default: throw .invalidParams("/shipstationOrderId", "must be a string of 1 to 100 characters or an integer")
         }
-        return .write { store, now in try store.markUploaded(number, shipstationOrderID: id, now: now) }
+        var sent: [OrderLine]?
+        if let raw = try p.array("items") {
+            if raw.count > 10_000 { throw .invalidParams("/items", "must hold at most 10000 lines") }
+            sent = []
+            for (i, item) in raw.enumerated() {
+                let line = try Params(nested: item, path: "/items/\(i)", allowed: ["sku", "quantity"])
+                let text = try line.requiredString("sku", maxLength: 200)
+                guard let key = SkuParser.parse(text).key else { throw .invalidParams("/items/\(i)/sku", "is not a SKU as allocateOrder gives it: \"\(text)\"") }
+                sent!.append(OrderLine(key: key, raw: text, quantity: try line.requiredInt("quantity", in: 1...RecordShipmentRequest.maxQuantity)))
+            }
+        }
+        let lines = sent
+        return .write { store, now in try store.markUploaded(number, shipstationOrderID: id, sent: lines, now: now) }
     }
 
     static func cancelOrder(_ params: JSON?, _ ctx: MethodContext) throws(RPCError) -> Execution {

@@ -30,6 +30,8 @@ extension RPCError {
             self.init(code: -32022, error, [("status", .string(status))])
         case .unknownOrder(let number):
             self.init(code: -32023, error, [("orderNumber", .string(number))])
+        case .orderChanged(_, let current):
+            self.init(code: -32024, error, [("items", .array(current.map { ["sku": .string($0.sku), "quantity": .int($0.quantity)] }))])
         }
     }
 

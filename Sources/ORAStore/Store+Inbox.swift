@@ -145,24 +145,41 @@ extension Store {
     }
 
     /// `markUploaded`: allocates first when not yet allocated; the same id again is harmless.
-    public func markUploaded(_ number: String, shipstationOrderID: String, now: String) throws -> JSON {
+    /// `sent`, when given, are the lines sent to ShipStation: unless they are the order's
+    /// allocated lines now (by SKU, lot and quantity), -32024 and nothing is written.
+    public func markUploaded(_ number: String, shipstationOrderID: String, sent: [OrderLine]? = nil, now: String) throws -> JSON {
         var order = try requireInboxOrder(number)
         switch order.status {
         case "uploaded":
             guard order.shipstationOrderID == shipstationOrderID else {
                 throw Self.invalidTransition(order, "mark it uploaded as ShipStation order \(shipstationOrderID): it is \(order.shipstationOrderID ?? "?")")
             }
+            if let sent { try requireSent(sent, match: order) }
         case "pending":
             if !order.allocated {
                 _ = try allocateOrder(number, now: now)
                 order = try requireInboxOrder(number)
             }
+            // A refusal here undoes the allocation just made with the rest of the request.
+            if let sent { try requireSent(sent, match: order) }
             try setInboxStatus(order, to: "uploaded", shipstationOrderID: shipstationOrderID, now: now)
             try inboxEvent(number, "uploaded", source: nil, detail: ["orderStatus": "uploaded", "shipstationOrderId": .string(shipstationOrderID)], now: now)
         default:
             throw Self.invalidTransition(order, "mark it uploaded")
         }
         return ["orderNumber": .string(number), "orderStatus": "uploaded"]
+    }
+
+    /// -32024 unless `sent` holds exactly the order's allocated lines (SKU, lot, quantity).
+    private func requireSent(_ sent: [OrderLine], match order: InboxOrder) throws {
+        let current = try inboxItems(order.id)
+        var want: [SkuLotKey: Int64] = [:], got: [SkuLotKey: Int64] = [:]
+        for item in current { want[SkuLotKey(baseSku: item.skuCode, lotNumber: item.lotNumber), default: 0] += item.quantity }
+        for line in sent { got[line.key, default: 0] += line.quantity }
+        guard want != got else { return }
+        throw DomainError.orderChanged(orderNumber: order.number, current: current.map { item in
+            DomainError.SentLine(sku: item.lotNumber.map { "\(item.skuCode) - \($0)" } ?? item.skuCode, quantity: item.quantity)
+        })
     }
 
     /// `purgeOrders`: shipped or cancelled orders dated before `before`; never open ones, never

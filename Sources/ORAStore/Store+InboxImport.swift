@@ -9,12 +9,17 @@
 //     the first line's text and price (null when the first is a bundle's component).
 // (4) A pending order sent again is unchanged (same content) or replaced, losing its allocation;
 //     an order past pending is unchanged or -32020 order_locked: ShipStation already has it.
+// (5) An order number ORA is done with (purged, or shipped without an inbox order) is never
+//     imported again (doneWith).
 
 import ORAJSON
 import ORADomain
 
 extension Store {
     public func importOrder(_ r: ImportOrderRequest, params: JSON, now: String) throws -> JSON {
+        if let done = try doneWith(r.orderNumber) {
+            return ["orderNumber": .string(r.orderNumber), "status": "unchanged", "orderStatus": .string(done), "items": [], "bundles": []]
+        }
         func refuse(_ error: DomainError) -> QuarantinedRefusal {
             QuarantinedRefusal(error: error, method: "importOrder", orderNumber: r.orderNumber, request: params, source: r.source)
         }
@@ -62,6 +67,20 @@ extension Store {
         let created = try requireInboxOrder(r.orderNumber)
         try inboxEvent(r.orderNumber, "imported", source: r.source, detail: try importDetail(created), now: now)
         return try importReply(created, status: "created")
+    }
+
+    /// (5) An order number ORA is done with is never imported again, whatever the content:
+    /// `purged` when its inbox order was shipped or cancelled and then purged, `shipped` when ORA
+    /// holds it as shipped without an inbox order (recorded from ShipStation). nil otherwise.
+    func doneWith(_ number: String) throws -> String? {
+        guard try loadInboxOrder(number) == nil else { return nil }
+        if try db.scalarInt("SELECT EXISTS (SELECT 1 FROM inbox_events WHERE order_number = ? AND action = 'purged')", [.text(number)]) == 1 {
+            return "purged"
+        }
+        if try db.scalarInt("SELECT EXISTS (SELECT 1 FROM shipped_orders WHERE order_number = ?)", [.text(number)]) == 1 {
+            return "shipped"
+        }
+        return nil
     }
 
     /// Expands bundles (1), merges lines (3) and writes them with the bundle lines as sent.

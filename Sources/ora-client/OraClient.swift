@@ -45,7 +45,11 @@ struct OraClient: ParsableCommand {
         if let field = error.data["field"]?.stringValue { lines.append("  field: \(field)") }
         if let skus = error.data["skus"]?.arrayValue { lines.append("  unknown SKUs: \(skus.map(Output.text).joined(separator: ", "))") }
         for item in error.data["items"]?.arrayValue ?? [] {
-            lines.append("  item \(Output.text(item["index"])): '\(Output.text(item["sku"]))' \(Output.text(item["error"]))")
+            if error.reason == "order_changed" {
+                lines.append("  now: \(Output.text(item["sku"])) x \(Output.text(item["quantity"]))")
+            } else {
+                lines.append("  item \(Output.text(item["index"])): '\(Output.text(item["sku"]))' \(Output.text(item["error"]))")
+            }
         }
         if let cutoff = error.data["cutoff"]?.stringValue { lines.append("  cutoff: \(cutoff) (send --backfill if this is intended)") }
         return lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"

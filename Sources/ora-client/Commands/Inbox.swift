@@ -135,9 +135,17 @@ struct Uploaded: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Order number.") var order: String
     @Option(help: "ShipStation's orderId.") var shipstationId: String
+    @Option(name: .customLong("item"), help: "SKU=QUANTITY of a line sent to ShipStation, repeated: refused (order_changed) unless they are the order's allocated lines now.")
+    var items: [String] = []
+
+    func validate() throws {
+        for item in items where Record.parseItem(item) == nil { throw ValidationError("--item must be SKU=QUANTITY, got \(item)") }
+    }
 
     func run() throws {
-        try connection.run("markUploaded", ["orderNumber": .string(order), "shipstationOrderId": .string(shipstationId)]) { r in
+        var params = JSONObject([("orderNumber", .string(order)), ("shipstationOrderId", .string(shipstationId))])
+        if !items.isEmpty { params["items"] = .array(items.compactMap(Record.parseItem).map { ["sku": .string($0.0), "quantity": .int($0.1)] }) }
+        try connection.run("markUploaded", .object(params)) { r in
             print("order \(Output.text(r["orderNumber"])) \(Output.text(r["orderStatus"]))")
         }
     }

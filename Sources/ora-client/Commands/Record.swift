@@ -20,10 +20,10 @@ struct Record: ParsableCommand {
         if file == nil {
             guard order != nil, date != nil, !items.isEmpty else { throw ValidationError("give --order, --date and at least one --item, or --file") }
         }
-        for item in items where parseItem(item) == nil { throw ValidationError("--item must be SKU=QUANTITY, got \(item)") }
+        for item in items where Self.parseItem(item) == nil { throw ValidationError("--item must be SKU=QUANTITY, got \(item)") }
     }
 
-    func parseItem(_ text: String) -> (String, Int)? {
+    static func parseItem(_ text: String) -> (String, Int)? {
         guard let eq = text.lastIndex(of: "="), let q = Int(text[text.index(after: eq)...].trimmingCharacters(in: .whitespaces)) else { return nil }
         return (String(text[..<eq]), q)
     }
@@ -35,7 +35,7 @@ struct Record: ParsableCommand {
             params = object
         } else {
             params = JSONObject([("orderNumber", .string(order!)), ("shipDate", .string(date!)),
-                                 ("items", .array(items.compactMap(parseItem).map { ["sku": .string($0.0), "quantity": .int($0.1)] }))])
+                                 ("items", .array(items.compactMap(Self.parseItem).map { ["sku": .string($0.0), "quantity": .int($0.1)] }))])
         }
         if backfill { params["backfill"] = true }
         if external { params["external"] = true }

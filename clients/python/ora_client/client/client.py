@@ -292,8 +292,13 @@ class Client:
         """{orderNumber, items: [{sku, skuCode, lotNumber, quantity}]}: `sku` is the text to send to ShipStation."""
         return cast(t.AllocateOrderResult, self.call("allocateOrder", {"orderNumber": order_number}))
 
-    def mark_uploaded(self, order_number: str, shipstation_order_id: str | int) -> t.MarkUploadedResult:
-        return cast(t.MarkUploadedResult, self.call("markUploaded", {"orderNumber": order_number, "shipstationOrderId": shipstation_order_id}))
+    def mark_uploaded(self, order_number: str, shipstation_order_id: str | int, items: Iterable[JSONObject] | None = None) -> t.MarkUploadedResult:
+        """items: the lines sent to ShipStation ([{"sku", "quantity"}]); when the order's allocated
+        lines are no longer those, -32024 order_changed (e.data["items"] the current ones)."""
+        params: JSONObject = {"orderNumber": order_number, "shipstationOrderId": shipstation_order_id}
+        if items is not None:
+            params["items"] = [{"sku": i["sku"], "quantity": i["quantity"]} for i in items]
+        return cast(t.MarkUploadedResult, self.call("markUploaded", params))
 
     def cancel_order(self, order_number: str, reason: str | None = None) -> t.CancelOrderResult:
         return cast(t.CancelOrderResult, self.call("cancelOrder", {"orderNumber": order_number, **self._optional(reason=reason)}))

@@ -380,7 +380,7 @@ class ImportedBundle(TypedDict):
 class ImportOrderResult(TypedDict):
     orderNumber: str
     status: Literal["created", "updated", "unchanged"]
-    orderStatus: Literal["pending", "uploaded", "shipped", "cancelled"]
+    orderStatus: Literal["pending", "uploaded", "shipped", "cancelled", "purged"]
     items: list[ImportedItem]
     bundles: list[ImportedBundle]
 
