@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import logging
+import re
 import sys
 import zoneinfo
+from collections.abc import Callable
 
 from .client import Client, token_from_file_or_env
+from .client.address import parse_address, resolve_address
 
 #: Exit status for a bad option or configuration.
 USAGE = 2
@@ -42,8 +45,14 @@ def ora_token(args: argparse.Namespace) -> str | None:
 
 
 def ora_client(args: argparse.Namespace, timeout: float = 30.0) -> Client:
-    """A client for the ORA the options name (not yet connected)."""
-    return Client(args.ora, timeout=timeout, token=ora_token(args), tls=args.ora_tls, cafile=args.ora_ca)
+    """A client for the ORA the options name (not yet connected); Usage for an address that is
+    not HOST:PORT or unix:PATH."""
+    address = resolve_address(args.ora)
+    try:
+        parse_address(address)
+    except ValueError as e:
+        raise Usage(f"--ora: {e}") from None
+    return Client(address, timeout=timeout, token=ora_token(args), tls=args.ora_tls, cafile=args.ora_ca)
 
 
 def zone(args: argparse.Namespace) -> zoneinfo.ZoneInfo:
@@ -57,12 +66,33 @@ def today(args: argparse.Namespace) -> datetime.date:
     return datetime.datetime.now(zone(args)).date()
 
 
-def date_arg(text: str) -> datetime.date:
-    """An argparse type: a date YYYY-MM-DD."""
+def parse_date(text: str) -> datetime.date | None:
+    """A real calendar date written exactly YYYY-MM-DD (ASCII digits); None otherwise
+    (fromisoformat alone also takes 20251006 and 2025-W41-1)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
     try:
         return datetime.date.fromisoformat(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from e
+    except ValueError:
+        return None
+
+
+def date_arg(text: str) -> datetime.date:
+    """An argparse type: a date YYYY-MM-DD, from 1970 to 2999 (days before and after it are
+    counted from it)."""
+    date = parse_date(text)
+    if date is None or not 1970 <= date.year <= 2999:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD from 1970 to 2999")
+    return date
+
+
+def int_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`."""
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[+-]?[0-9]+", text.strip()) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from {low} to {high}")
+        return int(text)
+    return parse
 
 
 def setup_logging(level: str = "INFO") -> None:

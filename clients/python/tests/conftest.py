@@ -99,18 +99,24 @@ def shipstation():
     fake.close()
 
 
+def command_line(tmp_path, shipstation, command, *args, ora=None, env=None, creds=True):
+    """(argv, environment) of a workflow command as cron runs it, against the fake ShipStation."""
+    full = dict(os.environ, PYTHONPATH=PACKAGE, ORA_LOCK_DIR=str(tmp_path))
+    for k in ("SHIPSTATION_URL", "SHIPSTATION_API_KEY", "SHIPSTATION_API_SECRET", "ORA_ADDRESS", "ORA_TOKEN_FILE"):
+        full.pop(k, None)
+    if creds:
+        full.update(shipstation.env())
+    full.update(env or {})
+    argv = [sys.executable, "-m", f"ora_client.workflows.{COMMANDS[command]}", *args]
+    if ora:
+        argv += ["--ora", ora.address]
+    return argv, full
+
+
 @pytest.fixture
 def run(tmp_path, shipstation):
     def run(command, *args, ora=None, env=None, creds=True):
-        full = dict(os.environ, PYTHONPATH=PACKAGE, ORA_LOCK_DIR=str(tmp_path))
-        for k in ("SHIPSTATION_URL", "SHIPSTATION_API_KEY", "SHIPSTATION_API_SECRET", "ORA_ADDRESS"):
-            full.pop(k, None)
-        if creds:
-            full.update(shipstation.env())
-        full.update(env or {})
-        argv = [sys.executable, "-m", f"ora_client.workflows.{COMMANDS[command]}", *args]
-        if ora:
-            argv += ["--ora", ora.address]
+        argv, full = command_line(tmp_path, shipstation, command, *args, ora=ora, env=env, creds=creds)
         return subprocess.run(argv, capture_output=True, text=True, timeout=120, env=full)
     return run
 

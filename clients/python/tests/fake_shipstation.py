@@ -14,6 +14,7 @@ ways WORKFLOWS.md ("ShipStation as it really behaves") lists:
 """
 
 import base64
+import datetime
 import itertools
 import json
 import math
@@ -34,10 +35,12 @@ class FakeShipStation:
         self.orders = {}          # orderKey -> order
         self.next_order_id = 500000
         self.ids = itertools.count(80000001)
-        self.refuse = set()       # order numbers createorders refuses
+        self.refuse = set()       # order numbers createorders refuses (its result says so)
+        self.poison = set()       # order numbers that make createorders refuse the whole request (400)
         self.scripted = []        # [(method, path prefix, status)], each answered once
         self.requests = []        # (method, path, query), every request that reached the fake
         self.on_create = None     # called after createorders has stored its orders
+        self.created = []         # orderKey of every order createorders stored, in order (a re-send too)
         self.between_pages = None  # called as between_pages(path, query) after each page served
         self.lock = threading.Lock()
         fake = self
@@ -182,6 +185,9 @@ class FakeShipStation:
             body = json.loads(h.rfile.read(int(h.headers.get("Content-Length") or 0)) or b"[]")
             if len(body) > 100:
                 return self.answer(h, 400, {"Message": "at most 100 orders"}, headers)
+            bad = [o.get("orderNumber") for o in body if o.get("orderNumber") in self.poison]
+            if bad:
+                return self.answer(h, 400, {"Message": "The request is invalid.", "ExceptionMessage": f"Order {bad[0]}: invalid address"}, headers)
             results = []
             with self.lock:
                 for o in body:
@@ -193,9 +199,11 @@ class FakeShipStation:
                     order_id = known["orderId"] if known else self.next_order_id + 1
                     if not known:
                         self.next_order_id += 1
-                    created = known["createDate"] if known else self.stamp("2025-10-06", order_id % 3600)
-                    self.orders[o["orderKey"]] = dict(o, orderId=order_id, createDate=created, modifyDate="2025-10-06T08:00:00.0000000",
+                    today = datetime.date.today().isoformat()
+                    created = known["createDate"] if known else self.stamp(today, order_id % 3600)
+                    self.orders[o["orderKey"]] = dict(o, orderId=order_id, createDate=created, modifyDate=today + "T08:00:00.0000000",
                                                       shipDate=known.get("shipDate") if known else None)
+                    self.created.append(o["orderKey"])
                     results.append({"orderId": order_id, "orderNumber": o["orderNumber"], "orderKey": o["orderKey"], "success": True, "errorMessage": None})
             self.answer(h, 200, {"hasErrors": any(not r["success"] for r in results), "results": results}, headers)
             if self.on_create:
@@ -223,7 +231,9 @@ class FakeShipStation:
                 continue
             if "modifyDateStart" in q and o["modifyDate"][:10] < q["modifyDateStart"][:10]:
                 continue
-            if "orderNumber" in q and o["orderNumber"] != q["orderNumber"]:
+            if "orderNumber" in q and not o["orderNumber"].startswith(q["orderNumber"]):
+                continue  # ShipStation matches the start of the number
+            if "createDateStart" in q and o["createDate"][:10] < q["createDateStart"][:10]:
                 continue
             out.append(o)
         return out

@@ -293,16 +293,68 @@ def test_manual_sync_sums_boxes_and_takes_back_voided(run, seeded, shipstation):
     assert ok(run("ora-manual-sync", "--json", ora=seeded))["counts"] == {"created": 0, "updated": 0, "unchanged": 2, "removed": 0}
 
 
-def test_an_order_held_outside_the_window_is_looked_up(run, seeded, shipstation):
-    """ORA holds an order on a date after the day being run (its later box): the earlier day's run
-    reads that order's shipments by number instead of moving it back."""
-    shipstation.ship("LK", day(-3), [("18795", 1)])
-    shipstation.ship("LK", day(), [("18795", 2)])
-    ok(run("ora-daily-shipments", ora=seeded))
-    assert units(seeded.address, "LK") == (day(), 3)
-    before = shipstation.count("GET", "/shipments")
-    r = ok(run("ora-daily-shipments", "--date", day(-3), "--json", ora=seeded))
-    assert r["lookups"] == 1 and shipstation.count("GET", "/shipments") - before == 2
-    assert units(seeded.address, "LK") == (day(), 3)
-    report = ok(run("ora-reconcile", "--date", day(-3), "--apply", "--json", ora=seeded))
-    assert report["dateFixed"] == [] and units(seeded.address, "LK") == (day(), 3)
+def test_a_box_before_the_window_is_never_lost(run, seeded, shipstation):
+    """Box 1 on D-35 (before the 30-day window), box 2 on D-1: the order ends on D-1 with both;
+    box 2 voided, the run of D-1 reads the order by its number and keeps box 1, on its date."""
+    uploaded_order(seeded.address, shipstation, "OLDBOX", [("17612", 5)], order_date=day(-40))
+    shipstation.ship("OLDBOX", day(-35), [("17612 - 250300", 2)])
+    ok(run("ora-daily-shipments", "--date", day(-35), ora=seeded))
+    assert units(seeded.address, "OLDBOX") == (day(-35), 2)
+    second = shipstation.ship("OLDBOX", day(-1), [("17612 - 250300", 3)])
+    r = ok(run("ora-daily-shipments", "--date", day(-1), "--json", ora=seeded))
+    assert r["lookups"] == 1 and units(seeded.address, "OLDBOX") == (day(-1), 5)
+    again = ok(run("ora-daily-shipments", "--date", day(-1), "--json", ora=seeded))
+    # ORA holds more than the window shows: the order is read by its number again, and nothing changes.
+    assert again["lookups"] == 1 and again["counts"]["unchanged"] == 1
+
+    shipstation.void(second, day())
+    for command in (["ora-daily-shipments", "--date", day(-1)], ["ora-reconcile", "--date", day(-1), "--apply"]):
+        r = ok(run(*command, "--json", ora=seeded))
+        assert units(seeded.address, "OLDBOX") == (day(-35), 2), command
+    assert inbox(seeded.address, "OLDBOX")["orderStatus"] == "shipped"
+
+
+def test_a_label_voided_and_made_again_on_a_later_day(run, seeded, shipstation):
+    """Voided on D-2, labelled again on D-1: running D-2 (before D-1 ran) records the order on D-1,
+    never takes it back."""
+    uploaded_order(seeded.address, shipstation, "RELABEL", [("17612", 4)])
+    first = shipstation.ship("RELABEL", day(-2), [("17612 - 250300", 4)])
+    ok(run("ora-daily-shipments", "--date", day(-2), ora=seeded))
+    shipstation.void(first, day(-1))
+    shipstation.ship("RELABEL", day(-1), [("17612 - 250300", 4)])
+    for command in (["ora-daily-shipments", "--date", day(-2)], ["ora-reconcile", "--date", day(-2), "--apply"],
+                    ["ora-daily-shipments", "--date", day(-1)], ["ora-reconcile", "--date", day(-1), "--apply"]):
+        ok(run(*command, ora=seeded))
+        assert units(seeded.address, "RELABEL") == (day(-1), 4), command
+        assert inbox(seeded.address, "RELABEL")["orderStatus"] == "shipped" and allocated(seeded.address) == 0
+
+
+def test_status_sync_reads_every_box_and_treats_voided_labels_as_none(run, seeded, shipstation):
+    uploaded_order(seeded.address, shipstation, "TWOBOX", [("17612", 5)], order_date=day(-40))
+    uploaded_order(seeded.address, shipstation, "VOIDHAND", [("17612", 3)])
+    backdate_uploads(seeded, 40)
+    shipstation.ship("TWOBOX", day(-35), [("17612 - 250300", 2)])
+    shipstation.ship("TWOBOX", day(-2), [("17612 - 250300", 3)])
+    label = shipstation.ship("VOIDHAND", day(-2), [("17612 - 250300", 3)])
+    shipstation.void(label, day(-1))
+    shipstation.set_status("VOIDHAND", "shipped", day(-1), ship_date=day(-1))   # then marked shipped by hand
+    r = ok(run("ora-status-sync", "--json", ora=seeded))
+    assert sorted(r["shipped"]) == ["TWOBOX", "VOIDHAND"] and r["external"] == ["VOIDHAND"] and r["problems"] == []
+    assert units(seeded.address, "TWOBOX") == (day(-2), 5)
+    assert units(seeded.address, "VOIDHAND") == (day(-1), 3)
+
+
+def test_reconcile_asks_nothing_per_order_shipstation_never_had(run, seeded, shipstation):
+    """ORA holds 20 orders ShipStation never had and 20 shipped outside it on the day: removed and
+    kept, from the one window read."""
+    shipstation.page_size = 500
+    for i in range(5):
+        shipstation.ship(f"REAL{i}", day(-1), [("18795", 1)])
+    with Client(seeded.address) as ora:
+        for i in range(20):
+            ora.record_shipment(f"GHOST{i}", day(-1), [{"sku": "18795", "quantity": 1}])
+            ora.record_shipment(f"EXT{i}", day(-1), [{"sku": "18795", "quantity": 1}], external=True)
+    before = len(shipstation.requests)
+    report = ok(run("ora-reconcile", "--date", day(-1), "--apply", "--json", ora=seeded))
+    assert len(report["removed"]) == 20 and len(report["keptExternal"]) == 20 and len(report["missing"]) == 5
+    assert len(shipstation.requests) - before == 1

@@ -132,24 +132,30 @@ def test_upload_orders_allocates_uploads_and_skips_shortage(run, seeded, shipsta
         assert {o["orderNumber"]: o["orderStatus"] for o in ora.iter_orders()} == {"U1": "uploaded", "U2": "uploaded", "U3": "pending"}
         assert ora.list_orders(order_number="U1")["orders"][0]["shipstationOrderId"] == str(shipstation.orders["U1"]["orderId"])
     again = run("ora-upload-orders", ora=seeded)
-    assert again.returncode == 1 and "0 uploaded, 1 skipped" in again.stdout and len(shipstation.orders) == 2
+    assert again.returncode == 1 and "0 uploaded, 0 already in ShipStation, 1 skipped (stock)" in again.stdout and len(shipstation.orders) == 2
 
 
 def test_upload_orders_survives_a_crash_between_shipstation_and_mark_uploaded(run, seeded, shipstation):
     import_orders(seeded.address, [(f"C{i:03d}", [("18795", 1)]) for i in range(101)])
     shipstation.on_create = lambda: seeded.stop(signal.SIGKILL)   # ORA dies right after ShipStation answered
-    crashed = run("ora-upload-orders", ora=seeded)
+    crashed = run("ora-upload-orders", "--json", ora=seeded)
     assert crashed.returncode == 3
+    # Every order's fate is reported, also when the run ends early.
+    fates = json.loads(crashed.stdout)["orders"]
+    assert len(fates) == 101 and {f["fate"] for f in fates} == {"not_reached"}
+    assert len(shipstation.created) == 100
     shipstation.on_create = None
     seeded.start()
-    r = run("ora-upload-orders", ora=seeded)
-    assert r.returncode == 0 and "101 uploaded" in r.stdout, r.stdout + r.stderr
-    # Sent again with the same orderKey: ShipStation updated its orders instead of duplicating them.
-    assert len(shipstation.orders) == 101
-    creates = [p for m, p, q in shipstation.requests if p == "/orders/createorders"]
-    assert len(creates) >= 3  # 101 orders go in requests of at most 100
+    r = run("ora-upload-orders", "--json", ora=seeded)
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout)
+    # The 100 ShipStation holds are marked with its ids, not sent again; the 101st is sent.
+    assert len(result["alreadyInShipStation"]) == 100 and [u["orderNumber"] for u in result["uploaded"]] == ["C100"]
+    assert shipstation.created.count("C000") == 1 and len(shipstation.created) == 101 and len(shipstation.orders) == 101
     with Client(seeded.address) as ora:
-        assert all(o["orderStatus"] == "uploaded" for o in ora.iter_orders())
+        orders = list(ora.iter_orders())
+        assert all(o["orderStatus"] == "uploaded" for o in orders)
+        assert all(o["shipstationOrderId"] == str(shipstation.orders[o["orderNumber"]]["orderId"]) for o in orders)
 
 
 def test_status_sync_cancels_records_and_reports_stale(run, seeded, shipstation):
@@ -231,9 +237,10 @@ def test_weekly_report_cleanup_and_units_refresh(run, seeded, shipstation, tmp_p
     assert differ.returncode == 1 and json.loads(differ.stdout)["differences"] == [{"skuCode": "17612", "shipstation": 5, "ora": 3, "difference": 2}]
 
 
-def test_two_copies_never_overlap(run, seeded, tmp_path):
-    target = seeded.address.replace("/", "_").replace(":", "_")
-    with open(tmp_path / f"ora-cleanup-{target}.lock", "w") as held:
+def test_two_copies_never_overlap(run, seeded, tmp_path, monkeypatch):
+    from ora_client.workflows.lock import lock_path
+    monkeypatch.setenv("ORA_LOCK_DIR", str(tmp_path))
+    with open(lock_path("ora-cleanup", seeded.address), "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         r = run("ora-cleanup", "--apply", ora=seeded, creds=False)
     assert r.returncode == 0 and "another copy is running" in r.stdout

@@ -6,11 +6,14 @@
 Errors the server answers raise OraError (with .code, .reason, .data); a connection that cannot be
 made or is lost raises TransportError. Calls that are safe to repeat are retried once on a fresh
 connection when the old one dropped; others are not, since the server may already have run them.
+A call ORA answers `overloaded` or `shutting_down` wrote nothing: it is sent again after a pause
+(about 8 s in all), then TransportError.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import ssl
 import time
@@ -21,7 +24,14 @@ from . import types as t
 from .address import parse_address, resolve_address
 from .errors import JSONObject, OraError, TransportError
 
+log = logging.getLogger("ora.client")
+
 # Methods whose repetition leaves the same state (reads, and writes that state a whole value).
+#: ORA's answers that say nothing was written and to try again later: overloaded, shutting_down.
+BUSY_CODES = frozenset({-32011, -32012})
+#: Pauses before each new try of a call ORA answered busy (about 8 s in all).
+BUSY_BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+
 IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
@@ -76,7 +86,10 @@ class Client:
                 raise TransportError(f"TLS handshake with {self.address} failed: {e}") from None
         self._sock, self._buffer = sock, b""
         if self.token is not None:
-            self._roundtrip([("auth", {"token": self.token})])
+            answer = self._roundtrip([("auth", {"token": self.token})])[0]
+            if isinstance(answer, OraError):
+                self.close()
+                raise answer
 
     def close(self) -> None:
         if self._sock is not None:
@@ -100,19 +113,34 @@ class Client:
         calls = list(calls)
         if not calls:
             return []
-        retry = all(method in IDEMPOTENT for method, _ in calls)
-        try:
-            results = self._roundtrip(calls)
-        except TransportError:
-            if not retry:
-                raise
-            self.close()
-            results = self._roundtrip(calls)
+        results = self._send(calls)
+        # `overloaded` and `shutting_down` wrote nothing: those calls go again, after a pause.
+        for delay in BUSY_BACKOFF:
+            busy = [i for i, r in enumerate(results) if isinstance(r, OraError) and r.code in BUSY_CODES]
+            if not busy:
+                break
+            log.info("ORA answered %s to %d calls: again in %.1f s", results[busy[0]].reason, len(busy), delay)
+            time.sleep(delay)
+            for i, r in zip(busy, self._send([calls[i] for i in busy])):
+                results[i] = r
+        still = [r for r in results if isinstance(r, OraError) and r.code in BUSY_CODES]
+        if still:
+            raise TransportError(f"ORA at {self.address} kept answering {still[0].reason} after {len(BUSY_BACKOFF)} retries")
         if raise_errors:
             for r in results:
                 if isinstance(r, OraError):
                     raise r
         return results
+
+    def _send(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
+        """One round trip; a lost connection is retried once when every call is idempotent."""
+        try:
+            return self._roundtrip(calls)
+        except TransportError:
+            if not all(method in IDEMPOTENT for method, _ in calls):
+                raise
+            self.close()
+            return self._roundtrip(calls)
 
     def _roundtrip(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
         if self._sock is None:

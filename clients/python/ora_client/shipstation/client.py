@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, cast
+from urllib.parse import urlparse
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -29,8 +30,16 @@ DEFAULT_URL = "https://ssapi.shipstation.com"
 log = logging.getLogger("ora.shipstation")
 
 
-class MissingCredentials(Exception):
+class ShipStationConfigError(Exception):
+    """ShipStation cannot be used as configured: a missing variable, a URL that is not https://,
+    credentials ShipStation refuses (exit status 2)."""
+
+
+class MissingCredentials(ShipStationConfigError):
     """A variable the ShipStation client needs is not set (exit status 2)."""
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class ShipStationUnavailable(Exception):
@@ -51,6 +60,10 @@ class ShipStation:
                  timeout: float = 30.0, retries: int = 4, page_size: int = 500, max_rate_limit_waits: int = 20,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = (base_url or os.environ.get("SHIPSTATION_URL") or DEFAULT_URL).rstrip("/")
+        url = urlparse(self.base_url)
+        if not (url.scheme == "https" or (url.scheme == "http" and url.hostname in LOOPBACK)) or not url.hostname:
+            # The credentials travel in every request's Authorization header.
+            raise ShipStationConfigError(f"the ShipStation URL must be https:// (plain http:// only to a loopback address, for tests), got {self.base_url!r}")
         key = key if key is not None else os.environ.get("SHIPSTATION_API_KEY")
         secret = secret if secret is not None else os.environ.get("SHIPSTATION_API_SECRET")
         missing = [name for name, value in (("SHIPSTATION_API_KEY", key), ("SHIPSTATION_API_SECRET", secret)) if not value]
@@ -93,6 +106,9 @@ class ShipStation:
                 continue
             if response.status_code >= 500:
                 raise ShipStationUnavailable(f"ShipStation answered {response.status_code} for {url} after retries")
+            if response.status_code in (401, 403):
+                raise ShipStationConfigError(f"ShipStation refused the credentials ({response.status_code} for {url}): "
+                                             "check SHIPSTATION_API_KEY and SHIPSTATION_API_SECRET")
             if response.status_code >= 400:
                 raise ShipStationError(response.status_code, response.text, url)
             if response.headers.get("X-Rate-Limit-Remaining") == "0":

@@ -16,7 +16,7 @@ from . import common
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-cleanup", __doc__, shipstation=False)
-    p.add_argument("--older-than-days", type=int, default=90, help="purge orders dated more than N days ago (default 90)")
+    p.add_argument("--older-than-days", type=cli.int_in(0, 36500), default=90, help="purge orders dated more than N days ago (default 90)")
     p.add_argument("--apply", action="store_true", help="really delete (default: dry run)")
     return p
 

@@ -9,18 +9,18 @@ ShipStation unreachable after retries.
 from __future__ import annotations
 
 import argparse
-import fcntl
+import datetime
 import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import cli
-from ..client import OraError, TransportError
-from ..shipstation import MissingCredentials, ShipStation, ShipStationError, ShipStationUnavailable
+from ..client import Client, OraError, TransportError
+from .lock import Lock, lock_dir
+from ..shipstation import ShipStation, ShipStationConfigError, ShipStationError, ShipStationUnavailable
 
 DONE, ATTENTION, USAGE, UNREACHABLE = 0, 1, cli.USAGE, 3
 log = logging.getLogger("ora.workflows")
@@ -54,56 +54,77 @@ def shipstation(args: argparse.Namespace) -> ShipStation:
     return ShipStation(base_url=args.shipstation_url)
 
 
-class _Lock:
-    """An exclusive lock per command (and ORA address), so cron never runs two copies at once."""
+#: ORA's answer to a call made without a token it accepts.
+UNAUTHORIZED = -32010
 
-    def __init__(self, name: str, args: argparse.Namespace) -> None:
-        where = os.environ.get("ORA_LOCK_DIR") or os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-        target = (args.ora or os.environ.get("ORA_ADDRESS") or "default").replace("/", "_").replace(":", "_")
-        self.path = os.path.join(where, f"{name}-{target}.lock")
-        self.fd: int | None = None
 
-    def acquire(self) -> bool:
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            os.close(self.fd)
-            self.fd = None
-            return False
+def event_dates(ora: Client, numbers: Sequence[str], action: str, newest: bool = True) -> dict[str, datetime.date]:
+    """{orderNumber: the date (UTC) of its newest, or first, `action` event} from the orders'
+    histories, read in pipelined calls."""
+    dates: dict[str, datetime.date] = {}
+    for i in range(0, len(numbers), 500):
+        chunk = numbers[i:i + 500]
+        for number, history in zip(chunk, ora.call_many([("orderHistory", {"orderNumber": n}) for n in chunk])):
+            found = [e["at"][:10] for e in history["events"] if e["action"] == action]
+            if found:
+                dates[number] = datetime.date.fromisoformat(max(found) if newest else min(found))
+    return dates
 
-    def release(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
+
+class Unreachable(Exception):
+    """ORA or ShipStation stopped answering part way: what was done so far is still reported
+    (`outcome`), and the exit status is 3."""
+
+    def __init__(self, outcome: Outcome, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.outcome = outcome
+        self.cause = cause
 
 
 def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Callable[[argparse.Namespace], Outcome],
         argv: Sequence[str] | None = None) -> int:
     """Parses options, takes the command's lock, runs `work(args)` and turns what happened into
-    output and an exit status."""
+    output and an exit status (WORKFLOWS.md, "Exit status, for cron")."""
     p = build_parser()
     args = p.parse_args(argv)
     cli.setup_logging(str(args.log_level))
-    lock = _Lock(name, args)
-    if not lock.acquire():
-        log.warning("another %s is running (lock %s); this one does nothing", name, lock.path)
-        print(f"{name}: another copy is running; nothing done")
-        return DONE
+
+    def fail(status: int, message: str) -> int:
+        print(f"{name}: {message}", file=sys.stderr)
+        return status
+
     try:
+        lock = Lock(name, args.ora)
+        if not lock.acquire():
+            log.warning("another %s is running (lock %s); this one does nothing", name, lock.path)
+            if args.json:
+                print(json.dumps({"command": name, "skipped": True, "reason": "another copy is running", "lock": lock.path}, indent=2))
+            else:
+                print(f"{name}: another copy is running; nothing done")
+            return DONE
+    except ValueError as e:
+        return fail(USAGE, f"--ora: {e}")
+    except OSError as e:
+        return fail(USAGE, f"cannot take the lock in {lock_dir()}: {e} (set ORA_LOCK_DIR to a folder this user can write)")
+    status = DONE
+    try:
+        cli.zone(args)  # a bad --timezone is refused even when --date makes today unneeded
         outcome = work(args)
     except cli.Usage as e:
-        print(f"{name}: {e}", file=sys.stderr)
-        return USAGE
-    except MissingCredentials as e:
-        print(f"{name}: {e}", file=sys.stderr)
-        return USAGE
+        return fail(USAGE, str(e))
+    except ShipStationConfigError as e:
+        return fail(USAGE, str(e))
+    except Unreachable as e:
+        outcome, status = e.outcome, UNREACHABLE
+        print(f"{name}: unreachable, stopped early: {e.cause}", file=sys.stderr)
     except (TransportError, ShipStationUnavailable) as e:
-        print(f"{name}: unreachable: {e}", file=sys.stderr)
-        return UNREACHABLE
-    except (OraError, ShipStationError) as e:
-        print(f"{name}: {e}", file=sys.stderr)
-        return ATTENTION
+        return fail(UNREACHABLE, f"unreachable: {e}")
+    except OraError as e:
+        if e.code == UNAUTHORIZED:
+            return fail(USAGE, f"ORA refused the token ({e.message}): check --ora-token-file or $ORA_TOKEN_FILE")
+        return fail(ATTENTION, str(e))
+    except ShipStationError as e:
+        return fail(ATTENTION, str(e))
     finally:
         lock.release()
     if args.json:
@@ -112,4 +133,6 @@ def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Ca
         print(outcome.summary)
         for line in outcome.details:
             print("  " + line)
+    if status != DONE:
+        return status
     return ATTENTION if outcome.attention else DONE

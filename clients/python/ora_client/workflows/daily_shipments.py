@@ -1,9 +1,9 @@
 """ora-daily-shipments [--date D] [--lookback-days 30]: a day's ShipStation shipments recorded in ORA.
 
-Reads every shipment from D - lookback to D (a few paged requests); for each order with a
+Reads every shipment from D - lookback to tomorrow (a few paged requests); for each order with a
 shipment on D: one recordShipment of all its non-voided boxes summed, on the latest box's date
-(source daily_processor), or removeShipment when every label of it is voided. An order of D that
-ORA holds on a date outside the window is looked up by its number. Orders ORA refuses (unknown or
+(source daily_processor), or removeShipment when every label of it is voided. An order ORA holds
+otherwise than the window shows it is looked up by its number first. Orders ORA refuses (unknown or
 unparseable SKU) are kept in its quarantine and make the exit status 1.
 """
 
@@ -21,23 +21,20 @@ from . import common, shipped
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-daily-shipments", __doc__)
     p.add_argument("--date", type=cli.date_arg, default=None, help="ship date YYYY-MM-DD (default: today in --timezone)")
-    p.add_argument("--lookback-days", type=int, default=30, help="days before --date read for the day's orders' other boxes (default 30)")
+    p.add_argument("--lookback-days", type=cli.int_in(0, 366), default=30, help="days before --date read for the day's orders' other boxes (default 30)")
     p.add_argument("--backfill", action="store_true", help="allow a date older than ORA's freshness window")
     return p
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    if args.lookback_days < 0:
-        raise cli.Usage("--lookback-days must be 0 or more")
     date = args.date or cli.today(args)
-    day, start = date.isoformat(), shipped.window_start(date, args.lookback_days)
+    day = date.isoformat()
     ss = common.shipstation(args)
     began = time.monotonic()
-    found = shipped.ShipmentSet()
-    found.add(ss.shipments(shipDateStart=start, shipDateEnd=day))
+    found, start = shipped.read_window(ss, date, args.lookback_days, cli.today(args))
     numbers = found.numbers_on(day, day)
     with cli.ora_client(args) as ora:
-        found.complete(ss, ora, numbers, start, day)
+        found.complete(ss, ora, numbers, start)
         ora_began = time.monotonic()
         done = shipped.settle(ora, found.orders, numbers, "daily_processor", args.dry_run, backfill=args.backfill)
         ora_seconds = time.monotonic() - ora_began
@@ -54,6 +51,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
                    f"{len(done.refused)} refused")
     result = {"date": day, "lookbackFrom": start, "shipments": len(of_day), "voided": voided, "orders": len(numbers),
               "counts": c, "recorded": [{"orderNumber": n, "shipDate": d} for n, d in done.recorded], "removed": done.removed,
+              "keptExternal": done.kept_external,
               "refused": done.refusals(), "dryRun": args.dry_run,
               "shipstationRequests": ss.requests_made, "lookups": found.lookups,
               "seconds": round(time.monotonic() - began, 3), "oraSeconds": round(ora_seconds, 3),

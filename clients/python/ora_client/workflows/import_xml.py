@@ -2,7 +2,10 @@
 
 A file that is not well-formed or not in the format is refused whole, with its line number, and
 nothing of it is imported; a hostile file (a DTD, entities, external references) is refused,
-never expanded. Orders already imported are `unchanged`.
+never expanded. `date` is exactly YYYY-MM-DD; `quantity` and `unitPriceCents` are ASCII digits;
+one order number appears once in a file. Orders already imported are `unchanged`; an order ORA
+has shipped or cancelled (also after ora-cleanup purged it) is never imported again, and counted
+as such, not as an error.
 
     <orders>
       <order number="100231" date="2025-10-06">
@@ -15,7 +18,7 @@ never expanded. Orders already imported are `unchanged`.
 from __future__ import annotations
 
 import argparse
-import datetime
+import re
 import sys
 import xml.sax
 import xml.sax.xmlreader
@@ -28,6 +31,10 @@ from defusedxml.expatreader import DefusedExpatParser
 from .. import cli
 from ..client import JSONObject, OraError, TransportError
 from . import common
+
+
+#: quantity and unitPriceCents: ASCII digits only (str.isdigit also takes "²" and "٣").
+DIGITS = re.compile(r"[0-9]+")
 
 
 class FormatError(Exception):
@@ -44,6 +51,7 @@ class _Orders(xml.sax.handler.ContentHandler):
         self.orders: list[JSONObject] = []
         self.depth = 0
         self.order: JSONObject | None = None
+        self.numbers: dict[str, int] = {}
         self.locator: xml.sax.xmlreader.Locator | None = None
 
     def setDocumentLocator(self, locator: xml.sax.xmlreader.Locator) -> None:
@@ -60,21 +68,22 @@ class _Orders(xml.sax.handler.ContentHandler):
             number, date = (attrs.get("number") or "").strip(), (attrs.get("date") or "").strip()
             if not number:
                 raise FormatError(self.line(), "<order> needs a number")
-            try:
-                datetime.date.fromisoformat(date)
-            except ValueError:
-                raise FormatError(self.line(), f"order {number}: date {date!r} is not YYYY-MM-DD") from None
+            if cli.parse_date(date) is None:
+                raise FormatError(self.line(), f"order {number}: date {date!r} is not a date written YYYY-MM-DD")
+            if number in self.numbers:
+                raise FormatError(self.line(), f"order {number} is in the file twice (first on line {self.numbers[number]})")
+            self.numbers[number] = self.line()
             self.order = {"orderNumber": number, "orderDate": date, "items": [], "line": self.line()}
         elif name == "item" and self.depth == 3 and self.order is not None:
             sku, quantity = attrs.get("sku"), attrs.get("quantity")
             if not sku or not sku.strip():
                 raise FormatError(self.line(), f"an item of order {self.order['orderNumber']} has no sku")
-            if quantity is None or not quantity.strip().isdigit() or int(quantity) < 1:
+            if quantity is None or not DIGITS.fullmatch(quantity) or int(quantity) < 1:
                 raise FormatError(self.line(), f"item {sku} of order {self.order['orderNumber']}: quantity {quantity!r} is not a positive integer")
             item: JSONObject = {"sku": sku, "quantity": int(quantity)}
             price = attrs.get("unitPriceCents")
             if price is not None:
-                if not price.strip().isdigit():
+                if not DIGITS.fullmatch(price):
                     raise FormatError(self.line(), f"item {sku} of order {self.order['orderNumber']}: unitPriceCents {price!r} is not a whole number of cents")
                 item["unitPriceCents"] = int(price)
             self.order["items"].append(item)
@@ -107,7 +116,7 @@ def build() -> argparse.ArgumentParser:
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "done": 0}
     refused_files: list[dict[str, Any]] = []
     refused_orders: list[dict[str, Any]] = []
     would: list[str] = []
@@ -132,7 +141,8 @@ def work(args: argparse.Namespace) -> common.Outcome:
                     continue
                 try:
                     r = client.call("importOrder", dict(order, source="xml_import"))
-                    counts[r["status"]] += 1
+                    # An order ORA has shipped or cancelled (also purged since) is never imported again.
+                    counts["done" if r["orderStatus"] in ("purged", "shipped") and r["status"] == "unchanged" and not r["items"] else r["status"]] += 1
                 except TransportError:
                     raise
                 except OraError as e:
@@ -147,7 +157,8 @@ def work(args: argparse.Namespace) -> common.Outcome:
         summary = f"dry run: {orders_read} orders in {len(parsed)} files would be imported; {len(refused_files)} files refused"
     else:
         summary = (f"{orders_read} orders from {len(parsed)} files: {counts['created']} created, {counts['updated']} updated, "
-                   f"{counts['unchanged']} unchanged, {len(refused_orders)} refused; {len(refused_files)} files refused")
+                   f"{counts['unchanged']} unchanged, {counts['done']} already shipped or purged, {len(refused_orders)} refused; "
+                   f"{len(refused_files)} files refused")
     result = {"files": len(args.files), "orders": orders_read, "counts": counts, "refusedFiles": refused_files,
               "refusedOrders": refused_orders, "dryRun": args.dry_run, "wouldImport": would}
     return common.Outcome(summary, result, attention=bool(refused_files or refused_orders), details=details)

@@ -20,22 +20,16 @@ from . import common, shipped
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-manual-sync", __doc__)
-    p.add_argument("--days", type=int, default=1, help="shipments of the last N days (default 1: today)")
-    p.add_argument("--lookback-days", type=int, default=30, help="days before the first one read for the orders' other boxes (default 30)")
+    p.add_argument("--days", type=cli.int_in(1, 366), default=1, help="shipments of the last N days (default 1: today)")
+    p.add_argument("--lookback-days", type=cli.int_in(0, 366), default=30, help="days before the first one read for the orders' other boxes (default 30)")
     return p
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    if args.days < 1:
-        raise cli.Usage("--days must be at least 1")
-    if args.lookback_days < 0:
-        raise cli.Usage("--lookback-days must be 0 or more")
     end = cli.today(args)
     first = end - datetime.timedelta(days=args.days - 1)
-    start = shipped.window_start(first, args.lookback_days)
     ss = common.shipstation(args)
-    found = shipped.ShipmentSet()
-    found.add(ss.shipments(shipDateStart=start, shipDateEnd=end.isoformat()))
+    found, start = shipped.read_window(ss, first, args.lookback_days, end)
     numbers = sorted(found.numbers_on(first.isoformat(), end.isoformat()))
     with cli.ora_client(args) as ora:
         known = shipped.pipelined(ora, [("listOrders", {"orderNumber": n, "limit": 1}) for n in numbers])
@@ -43,7 +37,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
             if isinstance(r, OraError):
                 raise r
         manual = [n for n, r in zip(numbers, known) if not r["orders"]]
-        found.complete(ss, ora, manual, start, end.isoformat())
+        found.complete(ss, ora, manual, start)
         done = shipped.settle(ora, found.orders, manual, "manual_sync", args.dry_run)
     span = first.isoformat() if args.days == 1 else f"{first.isoformat()}..{end.isoformat()}"
     c = done.counts

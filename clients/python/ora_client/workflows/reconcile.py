@@ -1,9 +1,10 @@
 """ora-reconcile --date D [--apply] [--lookback-days 30]: one ship date of ShipStation against ORA.
 
-Reads every shipment from D - lookback to D (a few paged requests). The orders of D (a shipment on
-D) and the orders ORA holds on D go to reconcileDate with every shipment of theirs, in the slim
-shape ORA reads; one ORA holds outside the window (or that the window does not show) is looked up
-by its number. A dry run unless --apply (--dry-run says the same). Prints what differs, as `ora-client reconcile` does; exit status 1 when something differs
+Reads every shipment from D - lookback to tomorrow (a few paged requests). The orders of D (a
+shipment on D) and the orders ORA holds on D go to reconcileDate with every shipment of theirs, in
+the slim shape ORA reads; one ORA holds otherwise than the window shows it is looked up by its
+number first. An order ORA holds on D that ShipStation shows nowhere in the window is removed
+(kept when it was recorded external), without a request of its own. A dry run unless --apply (--dry-run says the same). Prints what differs, as `ora-client reconcile` does; exit status 1 when something differs
 and was not applied, or when orders need a person (unknown or unparseable SKUs).
 """
 
@@ -22,7 +23,7 @@ def build() -> argparse.ArgumentParser:
     p = common.parser("ora-reconcile", __doc__)
     p.add_argument("--date", type=cli.date_arg, required=True, help="ship date YYYY-MM-DD")
     p.add_argument("--apply", action="store_true", help="write the fixes (default: dry run)")
-    p.add_argument("--lookback-days", type=int, default=30, help="days before --date read for the day's orders' other boxes (default 30)")
+    p.add_argument("--lookback-days", type=cli.int_in(0, 366), default=30, help="days before --date read for the day's orders' other boxes (default 30)")
     return p
 
 
@@ -37,16 +38,13 @@ def lines(report: types.ReconcileDateResult) -> list[str]:
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    if args.lookback_days < 0:
-        raise cli.Usage("--lookback-days must be 0 or more")
-    day, start = args.date.isoformat(), shipped.window_start(args.date, args.lookback_days)
+    day = args.date.isoformat()
     ss = common.shipstation(args)
-    found = shipped.ShipmentSet()
-    found.add(ss.shipments(shipDateStart=start, shipDateEnd=day))
+    found, start = shipped.read_window(ss, args.date, args.lookback_days, cli.today(args))
     apply = args.apply and not args.dry_run
     with cli.ora_client(args) as ora:
         numbers = found.numbers_on(day, day) | {line["orderNumber"] for line in ora.iter_shipped_items(date=day, limit=10_000)}
-        found.complete(ss, ora, numbers, start, day)
+        found.complete(ss, ora, numbers, start)
         shipments = [shipped.slim(s) for n in sorted(numbers) if n in found.orders for s in found.orders[n].shipments]
         report = ora.reconcile_date(day, shipments, apply=apply)
     def t(totals: types.Totals) -> str:

@@ -5,15 +5,18 @@ as it really behaves":
 - An order may ship in several shipments (boxes, a backorder) on several days. ORA holds it as the
   sum of the items of all of its non-voided shipments, on the date of the latest of them; an order
   whose every label is voided is taken back (removeShipment).
-- To see an order's other boxes a command reads a window of days before the day it works on, in
-  a few paged requests (never one per order). An order of the day that ORA holds on a date
-  outside the window, or that the window did not show at all, is looked up by its number.
+- To see an order's other boxes a command reads from a window of days before the day it works on
+  up to tomorrow, in a few paged requests (never one per order). An order ORA holds otherwise
+  than the window shows it (on a date before the window, with other lines, or with only voided
+  labels in view) is looked up by its number before it is changed.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +61,13 @@ class ShippedOrder:
         """The date of the latest non-voided shipment."""
         return max(ship_day(s) for s in self.counted)
 
+    def lines(self) -> Counter[tuple[str, str | None]]:
+        """Units by (SKU, lot) of the non-voided boxes, as ORA would hold them."""
+        units: Counter[tuple[str, str | None]] = Counter()
+        for item in self.items:
+            units[sku_key(item["sku"])] += item["quantity"]
+        return units
+
     @property
     def items(self) -> list[JSONObject]:
         """Every non-voided box's items, concatenated: ORA adds lines of one SKU and lot together."""
@@ -87,33 +97,53 @@ class ShipmentSet:
         """Orders with a shipment (voided or not) dated from `first` to `last`."""
         return {n for n, o in self.orders.items() if any(first <= ship_day(s) <= last for s in o.shipments)}
 
-    def complete(self, ss: ShipStation, ora: Client, numbers: Iterable[str], start: str, end: str) -> None:
-        """Looks up by number each order of `numbers` that ORA holds outside [start, end], or that
-        ORA holds but the window did not show: so what is sent is the order's every shipment."""
-        wanted = sorted(set(numbers))
-        held = held_dates(ora, wanted)
-        for n in wanted:
-            date = held.get(n)
-            if date is not None and (date < start or date > end or n not in self.orders):
-                log.info("order %s: ORA holds it on %s, outside what was read: reading its shipments", n, date)
+    def complete(self, ss: ShipStation, ora: Client, numbers: Iterable[str], start: str) -> None:
+        """Makes sure each order of `numbers` the window showed is there with every shipment of
+        it: one ORA holds is looked up by its number when what was read cannot be all there is:
+        ORA holds it on a date before the window, or with other lines than the window's boxes
+        (a box before the window), or the window shows only voided labels of it. An order ORA
+        holds as the window shows it costs no request."""
+        wanted = sorted(n for n in set(numbers) if n in self.orders)
+        for n, (date, lines) in held_orders(ora, wanted).items():
+            order = self.orders[n]
+            if date < start or order.all_voided or order.lines() != lines:
+                log.info("order %s: ORA holds it on %s otherwise than the window shows: reading its every shipment", n, date)
                 self.add(ss.shipments(orderNumber=n))
                 self.lookups += 1
 
 
-def window_start(day: datetime.date, lookback_days: int) -> str:
-    return (day - datetime.timedelta(days=lookback_days)).isoformat()
+def read_window(ss: ShipStation, first: datetime.date, lookback_days: int, today: datetime.date) -> tuple[ShipmentSet, str]:
+    """Every shipment from `lookback_days` before `first` to tomorrow (a later box of an order
+    counts, and ShipStation may date a label tomorrow), in a few paged requests; and the window's
+    first date."""
+    start = (first - datetime.timedelta(days=lookback_days)).isoformat()
+    found = ShipmentSet()
+    found.add(ss.shipments(shipDateStart=start, shipDateEnd=(today + datetime.timedelta(days=1)).isoformat()))
+    return found, start
 
 
-def held_dates(ora: Client, numbers: Sequence[str]) -> dict[str, str]:
-    """{orderNumber: the date ORA holds it on} for those ORA holds as shipped (pipelined reads)."""
-    dates: dict[str, str] = {}
+_SKU = re.compile(r"[ \t]*([0-9]+)(?:[ \t]*-[ \t]*([0-9]+))?[ \t]*")
+
+
+def sku_key(text: str) -> tuple[str, str | None]:
+    """(SKU, lot) as ORA's parseSku reads the text; text ORA would refuse stays whole (it never
+    equals a line ORA holds)."""
+    m = _SKU.fullmatch(text)
+    return (m.group(1), m.group(2)) if m else ("?" + text, None)
+
+
+def held_orders(ora: Client, numbers: Sequence[str]) -> dict[str, tuple[str, Counter[tuple[str, str | None]]]]:
+    """{orderNumber: (date, units by (SKU, lot))} for those ORA holds as shipped (pipelined reads)."""
+    held: dict[str, tuple[str, Counter[tuple[str, str | None]]]] = {}
     for i in range(0, len(numbers), CHUNK):
         chunk = numbers[i:i + CHUNK]
-        results = ora.call_many([("shippedItems", {"orderNumber": n, "limit": 1}) for n in chunk])
-        for n, r in zip(chunk, results):
+        for n, r in zip(chunk, ora.call_many([("shippedItems", {"orderNumber": n}) for n in chunk])):
             if r["items"]:
-                dates[n] = r["items"][0]["shipDate"]
-    return dates
+                units: Counter[tuple[str, str | None]] = Counter()
+                for line in r["items"]:
+                    units[(line["baseSku"], line["lotNumber"])] += line["quantity"]
+                held[n] = (r["items"][0]["shipDate"], units)
+    return held
 
 
 def pipelined(ora: Client, calls: list[tuple[str, JSONObject]]) -> list[Any]:
@@ -134,6 +164,7 @@ class Settled:
     refused: list[tuple[str, OraError]] = field(default_factory=list)
     recorded: list[tuple[str, str]] = field(default_factory=list)  # (orderNumber, shipDate) sent to recordShipment
     removed: list[str] = field(default_factory=list)               # sent to removeShipment
+    kept_external: list[str] = field(default_factory=list)         # voided labels of orders shipped by hand: left alone
 
     def refusals(self) -> list[dict[str, Any]]:
         return [{"orderNumber": n, "reason": e.reason, "message": e.message} for n, e in self.refused]
@@ -161,7 +192,11 @@ def settle(ora: Client, orders: dict[str, ShippedOrder], numbers: Iterable[str],
     if dry_run:
         return done
     for (_, params), result in zip(calls, pipelined(ora, calls)):
-        if isinstance(result, OraError):
+        if isinstance(result, OraError) and result.code == -32022 and result.data.get("status") == "external":
+            # Recorded as shipped without a label (by hand): a voided label says nothing against it.
+            done.kept_external.append(params["orderNumber"])
+            done.removed.remove(params["orderNumber"])
+        elif isinstance(result, OraError):
             done.refused.append((params["orderNumber"], result))
         elif result["status"] == "removed":
             done.counts["removed"] += 1

@@ -27,22 +27,9 @@ from . import common, shipped
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-status-sync", __doc__)
-    p.add_argument("--days", type=int, default=3, help="orders modified in ShipStation in the last N days (default 3), "
+    p.add_argument("--days", type=cli.int_in(1, 3650), default=3, help="orders modified in ShipStation in the last N days (default 3), "
                                                       "or since the oldest uploaded order's upload when that is earlier")
     return p
-
-
-def oldest_upload(ora: Client, numbers: list[str]) -> datetime.date | None:
-    """The date the oldest of these orders was marked uploaded, from their histories."""
-    histories = shipped.pipelined(ora, [("orderHistory", {"orderNumber": n}) for n in numbers])
-    dates = []
-    for h in histories:
-        if isinstance(h, OraError):
-            raise h
-        uploads = [e["at"][:10] for e in h["events"] if e["action"] == "uploaded"]
-        if uploads:
-            dates.append(datetime.date.fromisoformat(max(uploads)))
-    return min(dates) if dates else None
 
 
 def order_day(order: Order) -> str:
@@ -55,21 +42,21 @@ def shipped_orders(ss: ShipStation, ora: Client, orders: list[Order], today: dat
     found = shipped.ShipmentSet()
     if not orders:
         return found
-    # A month at most: an order that shipped before that is looked up by its number below.
+    # A month at most: an order that shipped before that, or that the window shows no live box
+    # of, is read by its number.
     first = max(min(datetime.date.fromisoformat(order_day(o)) for o in orders) - datetime.timedelta(days=1),
                 today - datetime.timedelta(days=31))
-    found.add(ss.shipments(shipDateStart=first.isoformat(), shipDateEnd=today.isoformat()))
+    found.add(ss.shipments(shipDateStart=first.isoformat(), shipDateEnd=(today + datetime.timedelta(days=1)).isoformat()))
     for o in orders:
         number = o["orderNumber"]
-        if number not in found.orders:
+        seen = found.orders.get(number)
+        if seen is None or not seen.counted or order_day(o) < first.isoformat():
             found.add(ss.shipments(orderNumber=number))
             found.lookups += 1
     return found
 
 
 def work(args: argparse.Namespace) -> common.Outcome:
-    if args.days < 1:
-        raise cli.Usage("--days must be at least 1")
     ss = common.shipstation(args)
     today = cli.today(args)
     since = today - datetime.timedelta(days=args.days)
@@ -80,9 +67,9 @@ def work(args: argparse.Namespace) -> common.Outcome:
     with cli.ora_client(args) as ora:
         uploaded = sorted(o["orderNumber"] for o in ora.iter_orders(status="uploaded"))
         if uploaded:
-            upload = oldest_upload(ora, uploaded)
-            if upload is not None:
-                since = min(since, upload - datetime.timedelta(days=1))
+            uploads = common.event_dates(ora, uploaded, "uploaded")
+            if uploads:
+                since = min(since, min(uploads.values()) - datetime.timedelta(days=1))
             wanted = set(uploaded)
             seen = {status: [o for o in ss.orders(orderStatus=status, modifyDateStart=since.isoformat()) if o.get("orderNumber") in wanted]
                     for status in ("cancelled", "shipped")}
@@ -95,7 +82,8 @@ def work(args: argparse.Namespace) -> common.Outcome:
             for order in seen["shipped"]:
                 number = order["orderNumber"]
                 boxes = found.orders.get(number)
-                if boxes is None or not boxes.shipments:
+                if boxes is None or not boxes.counted:
+                    # Marked shipped by hand: no label, or only voided ones.
                     items = [{"sku": i.get("sku") or "", "quantity": int(i["quantity"])} for i in (order.get("items") or []) if i.get("quantity")]
                     if not items or not order_day(order):
                         problems.append({"orderNumber": number, "reason": "no_items", "message": "ShipStation says shipped, with no shipment and no items"})
@@ -103,9 +91,6 @@ def work(args: argparse.Namespace) -> common.Outcome:
                     external.append(number)
                     calls.append(("recordShipment", {"orderNumber": number, "shipDate": order_day(order), "items": items,
                                                      "source": "status_sync", "external": True}))
-                elif boxes.all_voided:
-                    problems.append({"orderNumber": number, "reason": "all_voided",
-                                     "message": "ShipStation says shipped, but every label of it is voided"})
                 else:
                     recorded.append(number)
                     calls.append(("recordShipment", {"orderNumber": number, "shipDate": boxes.date, "items": boxes.items, "source": "status_sync"}))

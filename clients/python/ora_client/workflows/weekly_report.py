@@ -18,7 +18,7 @@ from . import common
 
 def build() -> argparse.ArgumentParser:
     p = common.parser("ora-weekly-report", __doc__, writes=False, shipstation=False)
-    p.add_argument("--weeks", type=int, default=4, help="complete weeks to show (default 4)")
+    p.add_argument("--weeks", type=cli.int_in(1, 52), default=4, help="complete weeks to show (default 4)")
     p.add_argument("--html", default=None, metavar="FILE", help="also write an HTML page with a chart")
     p.add_argument("--csv", default=None, metavar="FILE", help="also write a CSV file")
     return p
