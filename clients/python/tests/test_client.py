@@ -131,3 +131,114 @@ def test_busy_answers_are_retried_then_give_up(monkeypatch):
     with Client(always.address) as c, pytest.raises(TransportError, match="kept answering"):
         c.call("status")
     assert len(always.seen) == 1 + len(module.BUSY_BACKOFF)
+
+
+class ScriptedOra:
+    """A stand-in for ORA that answers each request line with `answer(request)` (bytes, or None
+    to say nothing)."""
+
+    def __init__(self, answer):
+        import socket
+        import threading
+        self.answer = answer
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import json
+        import threading
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+
+            def talk(conn=conn):
+                with conn, conn.makefile("rwb") as f:
+                    for line in f:
+                        reply = self.answer(json.loads(line))
+                        if reply is not None:
+                            f.write(reply)
+                            f.flush()
+            threading.Thread(target=talk, daemon=True).start()
+
+
+def test_transport_errors_are_not_refusals():
+    """`except OraError` means the server refused; an outage is a TransportError beside it."""
+    from ora_client import ClientError
+    assert not issubclass(TransportError, OraError) and not issubclass(OraError, TransportError)
+    assert issubclass(TransportError, ClientError) and issubclass(OraError, ClientError)
+    with pytest.raises(TransportError):
+        try:
+            Client("127.0.0.1:1", timeout=2).status()
+        except OraError:
+            pytest.fail("an outage was caught as a refusal")
+
+
+def test_a_timeout_is_one_timeout_never_retried():
+    import time
+    silent = ScriptedOra(lambda request: None)
+    began = time.monotonic()
+    with pytest.raises(TransportError) as e:
+        Client(silent.address, timeout=1.0).status()   # idempotent, yet not sent twice
+    elapsed = time.monotonic() - began
+    assert e.value.timed_out and 1.0 <= elapsed < 1.8 and silent.connections == 1
+
+
+def test_garbled_and_out_of_step_replies_drop_the_connection():
+    import json
+    garbled = ScriptedOra(lambda r: b"<html>502 Bad Gateway</html>\n" if r["method"] == "status" else
+                          (json.dumps({"jsonrpc": "2.0", "id": r["id"], "result": {"ok": True}}) + "\n").encode())
+    c = Client(garbled.address, timeout=5)
+    with pytest.raises(TransportError, match="not JSON"):
+        c.call("status")
+    assert c._sock is None
+    assert c.call("listSkus") == {"ok": True} and garbled.connections == 2  # a new connection, in step
+    other = ScriptedOra(lambda r: (json.dumps({"jsonrpc": "2.0", "id": r["id"] + 7, "result": {}}) + "\n").encode())
+    with pytest.raises(TransportError, match="out of step"):
+        Client(other.address, timeout=5).call("addSomething")
+
+
+def test_call_refuses_params_and_keywords_together(seeded):
+    with Client(seeded.address) as ora:
+        with pytest.raises(TypeError):
+            ora.call("parseSku", {"sku": "1"}, resolve=True)
+        assert ora.call("parseSku", sku="17612")["baseSku"] == "17612"
+
+
+def test_after_line_too_long_the_next_call_works(seeded):
+    with Client(seeded.address) as ora:
+        with pytest.raises(OraError) as e:
+            ora.call("parseSku", {"sku": "1" * (2 << 20)})
+        assert e.value.reason == "line_too_long"
+        assert ora.status()["version"]   # not the socket the server closed
+
+
+def test_half_a_million_pipelined_calls_complete(seeded):
+    """The client writes while it reads, so the server's back-pressure never deadlocks it."""
+    with Client(seeded.address, timeout=60) as ora:
+        results = ora.call_many(("parseSku", {"sku": f"{i} - 1"}) for i in range(500_000))
+    assert len(results) == 500_000 and results[-1]["baseSku"] == "499999"
+
+
+def test_threads_share_one_client(seeded):
+    """One Client, 8 threads: calls take turns and each thread gets its own replies."""
+    import threading
+    failures = []
+    with Client(seeded.address) as ora:
+        def work(t):
+            for i in range(200):
+                r = ora.call("parseSku", {"sku": f"{t}{i:03d} - {t}"})
+                if (r["baseSku"], r["lotNumber"]) != (f"{t}{i:03d}", str(t)):
+                    failures.append((t, i, r))
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(1, 9)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    assert failures == []

@@ -36,6 +36,7 @@ def test_a_poison_order_never_stalls_the_others(run, seeded, shipstation):
     assert len(result["uploaded"]) == 149
     assert [(x["orderNumber"], x["fate"], x["status"]) for x in result["refused"]] == [("P042", "refused_by_shipstation", 400)]
     assert "invalid address" in result["refused"][0]["message"]
+    assert "sent 149 of 150 orders" in r.stderr  # progress at info level, for long runs
     s = statuses(seeded.address)
     assert s.pop("P042") == "pending" and set(s.values()) == {"uploaded"}
     assert "P042" not in shipstation.orders and len(shipstation.orders) == 149

@@ -4,8 +4,11 @@
         ora.record_shipment("100231", "2025-10-06", [{"sku": "17612 - 250300", "quantity": 2}])
 
 Errors the server answers raise OraError (with .code, .reason, .data); a connection that cannot be
-made or is lost raises TransportError. Calls that are safe to repeat are retried once on a fresh
-connection when the old one dropped; others are not, since the server may already have run them.
+made, is lost, times out or answers out of step raises TransportError. Both are ClientError, and
+neither is the other: `except OraError` means "the server refused". Calls that are safe to repeat
+are retried once on a fresh connection when the old one dropped (never after a timeout: the call
+may have run, and the wait would double); others are not, since the server may already have run
+them.
 A call ORA answers `overloaded` or `shutting_down` wrote nothing: it is sent again after a pause
 (about 8 s in all), then TransportError.
 """
@@ -14,8 +17,10 @@ from __future__ import annotations
 
 import json
 import logging
+import selectors
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
@@ -26,12 +31,17 @@ from .errors import JSONObject, OraError, TransportError
 
 log = logging.getLogger("ora.client")
 
-# Methods whose repetition leaves the same state (reads, and writes that state a whole value).
 #: ORA's answers that say nothing was written and to try again later: overloaded, shutting_down.
 BUSY_CODES = frozenset({-32011, -32012})
 #: Pauses before each new try of a call ORA answered busy (about 8 s in all).
 BUSY_BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+#: Refusals after which the server closes the connection.
+CLOSING_REASONS = frozenset({"line_too_long", "shutting_down"})
+#: Bytes of requests written ahead of the replies read: the rest waits for the socket, so a
+#: pipeline of any length never deadlocks against the server's back-pressure.
+WRITE_AHEAD = 256 * 1024
 
+# Methods whose repetition leaves the same state (reads, and writes that state a whole value).
 IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
@@ -43,10 +53,14 @@ IDEMPOTENT = frozenset({
 
 
 class Client:
+    """A connection to ORA. One Client may be shared by threads: its calls take turns (a lock),
+    each thread getting its own replies; for calls in parallel, open one Client per thread."""
+
     def __init__(self, address: str | None = None, timeout: float = 30.0, token: str | None = None,
                  tls: bool = False, cafile: str | None = None) -> None:
-        """tls: speak TLS (a server started with --tls-cert), verifying it against `cafile` (else
-        the system's CAs) and its host name or address."""
+        """timeout: the longest wait, in seconds, for the connection to move (a request written, a
+        reply read) before TransportError. tls: speak TLS (a server started with --tls-cert),
+        verifying it against `cafile` (else the system's CAs) and its host name or address."""
         self.address = resolve_address(address)
         self.timeout = timeout
         self.token = token
@@ -55,6 +69,7 @@ class Client:
         self._sock: socket.socket | None = None
         self._buffer = b""
         self._next_id = 1
+        self._lock = threading.RLock()
 
     # -- connection -------------------------------------------------------------------------
 
@@ -66,66 +81,69 @@ class Client:
         self.close()
 
     def connect(self) -> None:
-        family, target = parse_address(self.address)
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(target)
-        except OSError as e:
-            sock.close()
-            raise TransportError(f"cannot connect to {self.address}: {e}") from None
-        if family != socket.AF_UNIX:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.tls:
-            context = ssl.create_default_context(cafile=self.cafile)
-            context.minimum_version = ssl.TLSVersion.TLSv1_2
+        with self._lock:
+            self.close()
+            family, target = parse_address(self.address)
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.settimeout(self.timeout)
             try:
-                sock = context.wrap_socket(sock, server_hostname=target[0] if family != socket.AF_UNIX else None)
-            except (OSError, ssl.SSLError) as e:
+                sock.connect(target)
+            except OSError as e:
                 sock.close()
-                raise TransportError(f"TLS handshake with {self.address} failed: {e}") from None
-        self._sock, self._buffer = sock, b""
-        if self.token is not None:
-            answer = self._roundtrip([("auth", {"token": self.token})])[0]
-            if isinstance(answer, OraError):
-                self.close()
-                raise answer
+                raise TransportError(f"cannot connect to {self.address}: {e}", timed_out=isinstance(e, socket.timeout)) from None
+            if family != socket.AF_UNIX:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.tls:
+                context = ssl.create_default_context(cafile=self.cafile)
+                context.minimum_version = ssl.TLSVersion.TLSv1_2
+                try:
+                    sock = context.wrap_socket(sock, server_hostname=target[0] if family != socket.AF_UNIX else None)
+                except (OSError, ssl.SSLError) as e:
+                    sock.close()
+                    raise TransportError(f"TLS handshake with {self.address} failed: {e}") from None
+            sock.setblocking(False)
+            self._sock, self._buffer = sock, b""
+            if self.token is not None:
+                answer = self._roundtrip([("auth", {"token": self.token})])[0]
+                if isinstance(answer, OraError):
+                    self.close()
+                    raise answer
 
     def close(self) -> None:
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
 
     # -- calls ------------------------------------------------------------------------------
 
     def call(self, method: str, params: JSONObject | None = None, **kwargs: Any) -> Any:
-        """Calls one method; params as a dict or as keyword arguments. Returns the result."""
-        if params is None and kwargs:
-            params = kwargs
-        result = self.call_many([(method, params)])[0]
-        return result
+        """Calls one method with `params` (a dict) or keyword arguments, not both. Returns the result."""
+        if params is not None and kwargs:
+            raise TypeError("call() takes params as a dict or as keyword arguments, not both")
+        return self.call_many([(method, params if params is not None else (kwargs or None))])[0]
 
     def call_many(self, calls: Iterable[tuple[str, JSONObject | None]], raise_errors: bool = True) -> list[Any]:
-        """Pipelines calls on one connection: all are sent, then all replies read, in order.
-
-        Returns the results in order; with raise_errors=False a failed call's entry is its OraError.
-        """
+        """Pipelines calls on one connection, writing requests while it reads replies, so any
+        number of calls completes. Returns the results in order; with raise_errors=False a
+        refused call's entry is its OraError. TransportError when the connection fails."""
         calls = list(calls)
         if not calls:
             return []
-        results = self._send(calls)
-        # `overloaded` and `shutting_down` wrote nothing: those calls go again, after a pause.
-        for delay in BUSY_BACKOFF:
-            busy = [i for i, r in enumerate(results) if isinstance(r, OraError) and r.code in BUSY_CODES]
-            if not busy:
-                break
-            log.info("ORA answered %s to %d calls: again in %.1f s", results[busy[0]].reason, len(busy), delay)
-            time.sleep(delay)
-            for i, r in zip(busy, self._send([calls[i] for i in busy])):
-                results[i] = r
-        still = [r for r in results if isinstance(r, OraError) and r.code in BUSY_CODES]
-        if still:
-            raise TransportError(f"ORA at {self.address} kept answering {still[0].reason} after {len(BUSY_BACKOFF)} retries")
+        with self._lock:
+            results = self._send(calls)
+            # `overloaded` and `shutting_down` wrote nothing: those calls go again, after a pause.
+            for delay in BUSY_BACKOFF:
+                busy = [i for i, r in enumerate(results) if isinstance(r, OraError) and r.code in BUSY_CODES]
+                if not busy:
+                    break
+                log.info("ORA answered %s to %d calls: again in %.1f s", results[busy[0]].reason, len(busy), delay)
+                time.sleep(delay)
+                for i, r in zip(busy, self._send([calls[i] for i in busy])):
+                    results[i] = r
+            still = [r for r in results if isinstance(r, OraError) and r.code in BUSY_CODES]
+            if still:
+                raise TransportError(f"ORA at {self.address} kept answering {still[0].reason} after {len(BUSY_BACKOFF)} retries")
         if raise_errors:
             for r in results:
                 if isinstance(r, OraError):
@@ -133,63 +151,101 @@ class Client:
         return results
 
     def _send(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
-        """One round trip; a lost connection is retried once when every call is idempotent."""
+        """One round trip. A connection that broke is retried once on a new one when every call is
+        idempotent; a timeout never is (the call may have run, and the wait would double), nor a
+        reply out of step."""
         try:
             return self._roundtrip(calls)
-        except TransportError:
-            if not all(method in IDEMPOTENT for method, _ in calls):
+        except TransportError as e:
+            if not e.dropped or not all(method in IDEMPOTENT for method, _ in calls):
                 raise
-            self.close()
             return self._roundtrip(calls)
 
     def _roundtrip(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
         if self._sock is None:
             self.connect()
-        assert self._sock is not None
-        ids: list[int] = []
-        lines: list[str] = []
-        for method, params in calls:
-            request: JSONObject = {"jsonrpc": "2.0", "id": self._next_id, "method": method}
-            if params is not None:
-                request["params"] = params
-            ids.append(self._next_id)
-            self._next_id += 1
-            lines.append(json.dumps(request, separators=(",", ":"), ensure_ascii=False))
-        try:
-            self._sock.sendall(("\n".join(lines) + "\n").encode())
-            replies = [self._read_reply() for _ in ids]
-        except (OSError, TransportError) as e:
-            self.close()
-            raise e if isinstance(e, TransportError) else TransportError(f"connection to {self.address} lost: {e}") from None
+        sock = self._sock
+        assert sock is not None
+        first = self._next_id
+        self._next_id += len(calls)
+        requests = iter(enumerate(calls))
+        out = bytearray()
         results: list[Any] = []
-        for expected, reply in zip(ids, replies):
-            if reply.get("id") != expected and reply.get("id") is not None:
-                raise TransportError(f"reply out of order: expected id {expected}, got {reply.get('id')}")
-            if "error" in reply:
-                error = reply["error"]
-                results.append(OraError(error.get("code"), error.get("message"), error.get("data")))
-            else:
-                results.append(reply.get("result"))
+        selector = selectors.DefaultSelector()
+        try:
+            selector.register(sock, selectors.EVENT_READ)
+            while len(results) < len(calls):
+                while len(out) < WRITE_AHEAD:
+                    nxt = next(requests, None)
+                    if nxt is None:
+                        break
+                    n, (method, params) = nxt
+                    request: JSONObject = {"jsonrpc": "2.0", "id": first + n, "method": method}
+                    if params is not None:
+                        request["params"] = params
+                    out += json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+                selector.modify(sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if out else 0))
+                ready = selector.select(self.timeout) if not self._decrypted(sock) else [(None, selectors.EVENT_READ)]
+                if not ready:
+                    raise TransportError(f"no progress with {self.address} within {self.timeout} s", timed_out=True)
+                events = 0
+                for _, mask in ready:
+                    events |= mask
+                if events & selectors.EVENT_WRITE and out:
+                    try:
+                        del out[:sock.send(out)]
+                    except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                        pass
+                if events & selectors.EVENT_READ:
+                    self._receive(sock)
+                    while b"\n" in self._buffer and len(results) < len(calls):
+                        line, _, self._buffer = self._buffer.partition(b"\n")
+                        results.append(self._result(line, first + len(results)))
+        except OSError as e:
+            self.close()
+            raise TransportError(f"connection to {self.address} lost: {e}", dropped=True) from None
+        except TransportError:
+            self.close()
+            raise
+        finally:
+            selector.close()
+        if any(isinstance(r, OraError) and r.reason in CLOSING_REASONS for r in results):
+            self.close()  # the server closes this connection after such a refusal
         return results
 
-    def _read_reply(self) -> JSONObject:
-        assert self._sock is not None
-        deadline = time.monotonic() + self.timeout
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TransportError(f"no reply from {self.address} within {self.timeout} s")
-            self._sock.settimeout(remaining)
-            try:
-                chunk = self._sock.recv(65536)
-            except socket.timeout:
-                continue
-            if not chunk:
-                raise TransportError(f"{self.address} closed the connection")
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        reply: JSONObject = json.loads(line)
-        return reply
+    @staticmethod
+    def _decrypted(sock: socket.socket) -> bool:
+        """TLS bytes already decrypted and buffered, which select() cannot see."""
+        return isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+
+    def _receive(self, sock: socket.socket) -> None:
+        try:
+            chunk = sock.recv(1 << 20)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+            return
+        if not chunk:
+            raise TransportError(f"{self.address} closed the connection", dropped=True)
+        self._buffer += chunk
+
+    def _result(self, line: bytes, expected: int) -> Any:
+        """One reply line: its result, or its error as OraError; TransportError when it is not a
+        JSON-RPC reply to the request expected (the connection is then out of step)."""
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            raise TransportError(f"{self.address} answered something that is not JSON: {line[:200]!r}") from None
+        if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
+            raise TransportError(f"{self.address} answered something that is not a JSON-RPC reply: {line[:200]!r}")
+        if reply.get("id") != expected:
+            error = reply.get("error")
+            if reply.get("id") is None and isinstance(error, dict):
+                # The server refused the line before reading its id (too long, unparseable).
+                return OraError(error.get("code", -32603), error.get("message", ""), error.get("data"))
+            raise TransportError(f"reply out of step: expected id {expected}, got {reply.get('id')!r}")
+        if "error" in reply:
+            error = reply["error"] if isinstance(reply["error"], dict) else {}
+            return OraError(error.get("code", -32603), error.get("message", ""), error.get("data"))
+        return reply["result"]
 
     # -- typed helpers, one per method --------------------------------------------------------
 

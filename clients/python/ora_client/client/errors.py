@@ -1,4 +1,6 @@
-"""What a call to ORA can raise: the server's refusal (OraError), or no answer at all (TransportError)."""
+"""What a call to ORA can raise, both ClientError: the server's refusal (OraError), or no answer
+the client can trust (TransportError). They are siblings: `except OraError` never catches an
+outage, so a script that skips refused orders never silently skips everything while ORA is down."""
 
 from __future__ import annotations
 
@@ -8,7 +10,11 @@ from typing import Any
 JSONObject = dict[str, Any]
 
 
-class OraError(Exception):
+class ClientError(Exception):
+    """Anything a call to ORA can raise."""
+
+
+class OraError(ClientError):
     """An error answered by the server: JSON-RPC code, message and data (data['reason'])."""
 
     def __init__(self, code: int, message: str, data: JSONObject | None = None) -> None:
@@ -22,8 +28,18 @@ class OraError(Exception):
         return self.data.get("reason")
 
 
-class TransportError(OraError):
-    """Cannot connect, connection lost, or no reply within the timeout."""
+class TransportError(ClientError):
+    """Cannot connect, connection lost, no progress within the timeout (`timed_out`), or a reply
+    that is not the one expected (the connection is then dropped)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(-1, message, {"reason": "transport"})
+    def __init__(self, message: str, timed_out: bool = False, dropped: bool = False) -> None:
+        """dropped: an open connection broke (the server restarted, the network cut it): an
+        idempotent call can go again on a new one."""
+        super().__init__(message)
+        self.message = message
+        self.timed_out = timed_out
+        self.dropped = dropped
+
+    @property
+    def reason(self) -> str:
+        return "timeout" if self.timed_out else "transport"

@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from .. import cli
-from ..client import JSONObject, OraError, TransportError
+from ..client import JSONObject, OraError
 from . import common
 
 
@@ -143,8 +143,6 @@ def work(args: argparse.Namespace) -> common.Outcome:
                     r = client.call("importOrder", dict(order, source="xml_import"))
                     # An order ORA has shipped or cancelled (also purged since) is never imported again.
                     counts["done" if r["orderStatus"] in ("purged", "shipped") and r["status"] == "unchanged" and not r["items"] else r["status"]] += 1
-                except TransportError:
-                    raise
                 except OraError as e:
                     refused_orders.append({"file": path, "orderNumber": order["orderNumber"], "code": e.code, "reason": e.reason, "message": e.message})
     finally:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..client import Client, JSONObject, OraError, TransportError
+from ..client import Client, JSONObject, OraError
 from ..shipstation import ShipStation
 from ..shipstation.types import Shipment
 
@@ -147,13 +147,10 @@ def held_orders(ora: Client, numbers: Sequence[str]) -> dict[str, tuple[str, Cou
 
 
 def pipelined(ora: Client, calls: list[tuple[str, JSONObject]]) -> list[Any]:
-    """Each call's result or OraError, in order; a lost connection raises."""
+    """Each call's result or OraError, in order; a lost connection raises TransportError."""
     results: list[Any] = []
     for i in range(0, len(calls), CHUNK):
-        for r in ora.call_many(calls[i:i + CHUNK], raise_errors=False):
-            if isinstance(r, TransportError):
-                raise r
-            results.append(r)
+        results += ora.call_many(calls[i:i + CHUNK], raise_errors=False)
     return results
 
 

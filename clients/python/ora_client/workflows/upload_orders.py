@@ -111,8 +111,6 @@ class Upload:
             self.fate(number, "already_in_shipstation", orderId=str(order["orderId"]), shipstationStatus=status)
             return None
         except OraError as e:
-            if isinstance(e, TransportError):
-                raise
             if e.code == -32024 and status in ("awaiting_shipment", "on_hold"):
                 return self.current(number, status)
             self.refused_by_ora(number, e)
@@ -126,8 +124,6 @@ class Upload:
                 order = self.ora.list_orders(order_number=number)["orders"][0]
             return shipstation_order(order, self.ora.allocate_order(number), status)
         except OraError as e:
-            if isinstance(e, TransportError):
-                raise
             if e.code == -32021:
                 self.fate(number, "skipped", reason="insufficient_stock", short=e.data.get("short"))
             else:
@@ -173,8 +169,6 @@ class Upload:
             self.ora.mark_uploaded(number, order_id, items=lines(sent))
             self.fate(number, "uploaded", orderId=order_id)
         except OraError as e:
-            if isinstance(e, TransportError):
-                raise
             if e.code == -32024 and resends < RESENDS:
                 log.info("order %s changed while it was sent: sending its current content", number)
                 again = self.current(number, sent["orderStatus"])
