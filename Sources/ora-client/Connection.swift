@@ -108,6 +108,11 @@ final class Connection {
         line.append(0x0A)
         try send(line)
         let reply = try readReply()
+        // A reply to another request (or none that says which) means the connection is out of
+        // step: nothing it says can be trusted.
+        guard reply["id"] == .int(Int64(id)) || (reply["id"] == .null && reply["error"] != nil) else {
+            throw .transport("reply out of step: expected id \(id), got \(reply["id"].map { JSONWriter.string($0) } ?? "none")")
+        }
         if let error = reply["error"] {
             throw .server(RPCError(code: Int(error["code"]?.int64Value ?? -32603), reason: error["data"]?["reason"]?.stringValue ?? "",
                                    message: error["message"]?.stringValue ?? "error", extra: (error["data"]?.objectValue?.members ?? []).map { ($0.key, $0.value) }))

@@ -17,9 +17,31 @@ struct OraClient: ParsableCommand {
                       BundleCommand.self, Bundles.self, Import.self, Allocate.self, Uploaded.self, Cancel.self, Orders.self, Purge.self, Inbox.self,
                       Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])
 
+    /// Options every subcommand takes, also accepted before the subcommand's name
+    /// (`ora-client --connect HOST:PORT status`): moved after it before parsing.
+    static let globalOptions: [String: Bool] = ["--connect": true, "--token-file": true, "--timeout": true, "--tls-ca": true,
+                                                 "--tls": false, "--json": false]
+
+    static func arguments(_ given: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < given.count {
+            let word = given[i]
+            let name = String(word.split(separator: "=", maxSplits: 1).first ?? "")
+            guard let takesValue = globalOptions[name] else { break }
+            leading.append(word)
+            if takesValue && !word.contains("="), i + 1 < given.count {
+                leading.append(given[i + 1])
+                i += 1
+            }
+            i += 1
+        }
+        return leading.isEmpty ? given : Array(given[i...]) + leading
+    }
+
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let failure as ClientFailure {
             switch failure {

@@ -99,20 +99,26 @@ struct Import: ParsableCommand {
             }
         }
         // Many orders: one request each, so one refused order refuses only itself.
+        // --json: one array, each order's importOrder result or its refusal ({orderNumber, error}).
         let c = try connection.open()
         var failed = 0
+        var results: [JSON] = []
         for o in orders {
-            let reply: JSON
             do {
-                reply = try c.call("importOrder", .object(o))
+                let reply = try c.call("importOrder", .object(o))
+                results.append(reply)
+                if !connection.json { print("order \(Output.text(reply["orderNumber"])) \(Output.text(reply["status"]))") }
             } catch {
                 guard case .server(let refusal) = error else { throw error }
                 failed += 1
-                FileHandle.standardError.write(Data("ora-client: order \(Output.text(o["orderNumber"])): error \(refusal.code) \(refusal.reason): \(refusal.message)\n".utf8))
-                continue
+                results.append(["orderNumber": o["orderNumber"] ?? nil,
+                                "error": ["code": .int(Int64(refusal.code)), "message": .string(refusal.message), "data": .object(refusal.data)]])
+                if !connection.json {
+                    FileHandle.standardError.write(Data("ora-client: order \(Output.text(o["orderNumber"])): error \(refusal.code) \(refusal.reason): \(refusal.message)\n".utf8))
+                }
             }
-            if connection.json { print(JSONWriter.string(reply)) } else { print("order \(Output.text(reply["orderNumber"])) \(Output.text(reply["status"]))") }
         }
+        if connection.json { Output.json(.array(results)) }
         if failed > 0 { throw ExitCode(1) }
     }
 }
@@ -189,7 +195,7 @@ struct Orders: ParsableCommand {
             guard let cursor = page["nextCursor"], cursor != .null else { break }
             params["cursor"] = cursor
         }
-        if connection.json { return print(JSONWriter.string(.array(all))) }
+        if connection.json { return Output.json(["orders": .array(all), "nextCursor": nil]) }  // listOrders' result, every page
         print(Output.table(["DATE", "ORDER", "STATUS", "SKU", "LOT", "QTY", "CENTS", "BUNDLE"], rows, numeric: [5, 6]))
     }
 }

@@ -19,14 +19,14 @@ struct Report: ParsableCommand {
     struct Weekly: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Units shipped per SKU per week (weeks start on Monday).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "First Monday (default: this week's).") var weekStart: String?
+        @Option(help: "First Monday (default: the last complete weeks, as ora-weekly-report and the dashboard show).") var weekStart: String?
         @Option(help: "Number of weeks, 1 to 52.") var weeks: Int = 1
         @Flag(help: "CSV for spreadsheets.") var csv = false
         @Option(help: "Also write an HTML page with a bar chart per SKU to this file.") var html: String?
 
         func run() throws {
             var params = JSONObject([("weeks", .int(weeks))])
-            if let weekStart { params["weekStart"] = .string(weekStart) }
+            params["weekStart"] = .string(weekStart ?? Self.lastCompleteWeeks(weeks))
             let result = try connection.open().call("weeklyShipped", .object(params))
             let weekList = result["weeks"]?.arrayValue ?? []
             if let html {
@@ -45,6 +45,20 @@ struct Report: ParsableCommand {
             let headers = ["WEEK", "SKU", "PRODUCT", "UNITS"]
             print(csv ? Report.csv(headers, rows) : Output.table(headers, rows, numeric: [3]), terminator: csv ? "" : "\n")
             if let html, !csv { print("wrote \(html)") }
+        }
+
+        /// The Monday `weeks` weeks before this week's (UTC): the last `weeks` complete weeks.
+        static func lastCompleteWeeks(_ weeks: Int, now: Date = Date()) -> String {
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let thisMonday = calendar.dateInterval(of: .weekOfYear, for: now)!.start
+            let first = calendar.date(byAdding: .day, value: -7 * weeks, to: thisMonday)!
+            let f = DateFormatter()
+            f.calendar = calendar
+            f.timeZone = calendar.timeZone
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.dateFormat = "yyyy-MM-dd"
+            return f.string(from: first)
         }
     }
 
@@ -97,12 +111,16 @@ struct Report: ParsableCommand {
             var base = JSONObject([("limit", 10_000)])
             for (key, value) in [("date", date), ("from", from), ("to", to), ("skuCode", sku)] { if let value { base[key] = .string(value) } }
             var rows: [[String]] = []
+            var all: [JSON] = []
             var cursor: JSON = .null
             var totals = (lines: "0", units: "0")
+            var last: JSON = .null
             repeat {
                 var params = base
                 if cursor != .null { params["cursor"] = cursor }
                 let page = try conn.call("shippedItems", .object(params))
+                last = page
+                all += page["items"]?.arrayValue ?? []
                 for i in page["items"]?.arrayValue ?? [] {
                     rows.append([Output.text(i["shipDate"]), Output.text(i["orderNumber"]), Output.text(i["sku"]), Output.text(i["baseSku"]),
                                  Output.text(i["lotNumber"]), Output.text(i["quantity"])])
@@ -110,6 +128,10 @@ struct Report: ParsableCommand {
                 totals = (Output.text(page["totalLines"]), Output.text(page["totalUnits"]))
                 cursor = page["nextCursor"] ?? .null
             } while cursor != .null
+            // --json: shippedItems' result, every page's items in one document.
+            if connection.json {
+                return Output.json(["items": .array(all), "totalUnits": last["totalUnits"] ?? 0, "totalLines": last["totalLines"] ?? 0, "nextCursor": nil])
+            }
             let headers = ["DATE", "ORDER", "SKU", "BASE", "LOT", "QTY"]
             if csv { print(Report.csv(headers, rows), terminator: ""); return }
             print(Output.table(headers, rows, numeric: [5]))

@@ -38,7 +38,12 @@ struct History: ParsableCommand {
     func run() throws {
         try connection.run("orderHistory", ["orderNumber": .string(order)]) { r in
             let rows = (r["events"]?.arrayValue ?? []).map { e -> [String] in
-                let items = (e["items"]?.arrayValue ?? []).map { "\(Output.text($0["sku"]))=\(Output.text($0["quantity"]))" }.joined(separator: ", ")
+                // Shipment events name a line by its text (`sku`); inbox events by `skuCode` and `lotNumber`.
+                let items = (e["items"]?.arrayValue ?? []).map { line -> String in
+                    var sku = line["sku"]?.stringValue ?? Output.text(line["skuCode"])
+                    if line["sku"]?.stringValue == nil, let lot = line["lotNumber"]?.stringValue { sku += " - \(lot)" }
+                    return "\(sku)=\(Output.text(line["quantity"]))" + (line["bundleSku"]?.stringValue.map { " (\($0))" } ?? "")
+                }.joined(separator: ", ")
                 var date = Output.text(e["shipDate"])
                 if e["previousShipDate"] != .null && e["previousShipDate"] != nil { date = "\(Output.text(e["previousShipDate"])) -> \(date)" }
                 return [Output.text(e["at"]), Output.text(e["action"]), Output.text(e["source"]), date,

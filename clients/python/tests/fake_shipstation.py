@@ -9,6 +9,8 @@ ways WORKFLOWS.md ("ShipStation as it really behaves") lists:
 - without `sortBy` the order of items is whatever the server likes, different on every request;
   with `sortBy=CreateDate` it is stable. `between_pages` lets a test change the data between two
   pages of one read (an item then shows up on two pages, as on the real API);
+- createorders updates an order of the same orderKey only while it is open (awaiting_shipment,
+  on_hold): a shipped or cancelled one is refused in its result, as ShipStation documents;
 - scripted failures (`fail_next`), createorders refusals, and a request log so a test can count
   what a run asked for.
 """
@@ -196,6 +198,11 @@ class FakeShipStation:
                                         "errorMessage": "The order is not valid"})
                         continue
                     known = self.orders.get(o["orderKey"])
+                    if known and known["orderStatus"] in ("shipped", "cancelled"):
+                        # ShipStation: only open orders (awaiting_payment, awaiting_shipment, on_hold) can be updated.
+                        results.append({"orderId": None, "orderNumber": o["orderNumber"], "orderKey": o["orderKey"], "success": False,
+                                        "errorMessage": f"The order is {known['orderStatus']} and cannot be updated"})
+                        continue
                     order_id = known["orderId"] if known else self.next_order_id + 1
                     if not known:
                         self.next_order_id += 1

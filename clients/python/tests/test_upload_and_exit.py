@@ -114,7 +114,8 @@ def test_killed_right_after_shipstation_answered(tmp_path, seeded, shipstation):
         for o in ora.iter_orders():
             assert o["orderStatus"] == "uploaded" and o["shipstationOrderId"] == str(shipstation.orders[o["orderNumber"]]["orderId"])
     # A few reads found them, not one request per order.
-    assert shipstation.count("GET", "/orders") - reads == 3  # 5 orders, pages of 2
+    # open orders (4 awaiting, 1 on hold) and those created since the import, in pages of 2: 6 reads
+    assert shipstation.count("GET", "/orders") - reads == 6
 
 
 OLD_FILE = """<?xml version="1.0"?>
@@ -235,3 +236,108 @@ def test_the_lock_folder_serves_every_user(tmp_path, seeded, shipstation):
         assert r.returncode == 0 and r.stdout.strip() == "busy", r.stdout + r.stderr
     r = subprocess.run(as_nobody, env=env, capture_output=True, text=True, timeout=60, cwd="/")
     assert r.returncode == 0 and r.stdout.strip() == "taken", r.stdout + r.stderr
+
+
+def test_a_cancel_shipstation_refuses_is_reported_and_done_on_the_next_run(run, seeded, shipstation):
+    """The re-send as cancelled is refused (in its result, then as a whole batch): the order's
+    fate says so (exit 1), the other order is uploaded, and the next run, finding the order open
+    in ShipStation and cancelled in ORA, cancels it there."""
+    pending(seeded.address, [("RC", [("18795", 1)]), ("OTHER", [("18795", 1)])])
+
+    def cancel_rc_and_refuse_it():
+        if not getattr(cancel_rc_and_refuse_it, "done", False):
+            cancel_rc_and_refuse_it.done = True
+            with Client(seeded.address) as ora:
+                ora.cancel_order("RC")
+            shipstation.poison = {"RC"}   # ShipStation now refuses any request naming RC
+
+    shipstation.on_create = cancel_rc_and_refuse_it
+    r = run("ora-upload-orders", "--json", ora=seeded)
+    assert r.returncode == 1, r.stdout + r.stderr
+    fates = {x["orderNumber"]: x["fate"] for x in json.loads(r.stdout)["orders"]}
+    assert fates == {"RC": "cancel_refused_by_shipstation", "OTHER": "uploaded"}
+    assert shipstation.orders["RC"]["orderStatus"] == "awaiting_shipment"
+    shipstation.on_create, shipstation.poison = None, set()
+    again = run("ora-upload-orders", "--json", ora=seeded)
+    assert json.loads(again.stdout)["cancelled"][0]["orderNumber"] == "RC"
+    assert shipstation.orders["RC"]["orderStatus"] == "cancelled"
+    third = run("ora-upload-orders", "--json", ora=seeded)
+    assert third.returncode == 0 and json.loads(third.stdout)["orders"] == []
+
+
+def test_killed_after_a_cancel_the_next_run_cancels_in_shipstation(tmp_path, seeded, shipstation):
+    pending(seeded.address, [("KC", [("18795", 1)])])
+    argv, env = command_line(tmp_path, shipstation, "ora-upload-orders", ora=seeded)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def cancel_then_die():
+        with Client(seeded.address) as ora:
+            ora.cancel_order("KC")
+        os.kill(process.pid, signal.SIGKILL)
+
+    shipstation.on_create = cancel_then_die
+    process.wait(60)
+    shipstation.on_create = None
+    assert shipstation.orders["KC"]["orderStatus"] == "awaiting_shipment"
+    r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert "1 cancelled" in r.stdout and shipstation.orders["KC"]["orderStatus"] == "cancelled"
+
+
+def test_ora_restarting_mid_run_is_waited_for(run, seeded, shipstation, tmp_path):
+    """ORA stops right after the first batch and is back half a second later: the run waits for
+    it (about 8 s at most) and uploads every order."""
+    import threading
+    import time
+    pending(seeded.address, [(f"R{i:03d}", [("18795", 1)]) for i in range(150)])
+    port = seeded.port
+    seeded.listen = f"127.0.0.1:{port}"   # come back on the same port
+
+    def restart_once():
+        if not getattr(restart_once, "done", False):
+            restart_once.done = True
+            seeded.stop(signal.SIGKILL)
+
+            def back():
+                time.sleep(0.5)
+                seeded.start()
+            threading.Thread(target=back).start()
+
+    shipstation.on_create = restart_once
+    r = run("ora-upload-orders", "--json", ora=seeded)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(json.loads(r.stdout)["uploaded"]) == 150
+    assert set(statuses(seeded.address).values()) == {"uploaded"}
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:99999", "http://127.0.0.1:7420", "unix:", "127.0.0.1:0"])
+def test_a_bad_ora_address_is_configuration(run, address):
+    r = run("ora-cleanup", "--ora", address, creds=False)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+
+
+def test_a_bad_shipstation_port_is_configuration(run, seeded):
+    r = run("ora-daily-shipments", ora=seeded, env={"SHIPSTATION_URL": "https://127.0.0.1:99999"})
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("date", [" 2025-10-06", "\t2025-10-06", "2025-10-06&#10;"])
+def test_an_import_date_with_spaces_is_refused(run, seeded, tmp_path, date):
+    f = tmp_path / "spaces.xml"
+    f.write_text(f'<orders>\n<order number="S1" date="{date}"><item sku="17612" quantity="1"/></order>\n</orders>\n')
+    r = run("ora-import-xml", str(f), ora=seeded)
+    assert r.returncode == 1 and statuses(seeded.address) == {}
+
+
+def test_orders_shipstation_held_before_the_import(run, seeded, shipstation):
+    """An order ShipStation has held open for weeks is adopted (a hold stays); one it shipped
+    cannot be changed there (ShipStation refuses to update shipped orders): it stays pending and
+    a person is told."""
+    shipstation.add_order("PRE-HOLD", "on_hold", [{"sku": "18795", "quantity": 1}], "2025-09-01", order_date="2025-09-01")
+    shipstation.add_order("PRE-SHIP", "shipped", [{"sku": "18795", "quantity": 1}], "2025-09-01", order_date="2025-09-01")
+    pending(seeded.address, [("PRE-HOLD", [("18795", 1)]), ("PRE-SHIP", [("18795", 1)])])
+    r = run("ora-upload-orders", "--json", ora=seeded)
+    assert r.returncode == 1
+    fates = {x["orderNumber"]: x["fate"] for x in json.loads(r.stdout)["orders"]}
+    assert fates == {"PRE-HOLD": "already_in_shipstation", "PRE-SHIP": "refused_by_shipstation"}
+    assert shipstation.orders["PRE-HOLD"]["orderStatus"] == "on_hold" and shipstation.orders["PRE-SHIP"]["orderStatus"] == "shipped"
+    assert statuses(seeded.address) == {"PRE-HOLD": "uploaded", "PRE-SHIP": "pending"}

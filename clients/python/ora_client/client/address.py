@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 from typing import Any
 
@@ -17,10 +18,12 @@ def resolve_address(address: str | None) -> str:
 def parse_address(address: str) -> tuple[socket.AddressFamily, Any]:
     """HOST:PORT ([::1]:PORT for IPv6) or unix:PATH, as socket family and connect() target."""
     if address.startswith("unix:"):
+        if not address[5:]:
+            raise ValueError(f"address must be HOST:PORT or unix:PATH, got {address!r}")
         return socket.AF_UNIX, address[5:]
     host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"address must be HOST:PORT or unix:PATH, got {address!r}")
+    if not host or not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535 or "/" in host or " " in host:
+        raise ValueError(f"address must be HOST:PORT (port 1 to 65535) or unix:PATH, got {address!r}")
     return socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, (host.strip("[]"), int(port))
 
 

@@ -6,9 +6,9 @@
 Errors the server answers raise OraError (with .code, .reason, .data); a connection that cannot be
 made, is lost, times out or answers out of step raises TransportError. Both are ClientError, and
 neither is the other: `except OraError` means "the server refused". Calls that are safe to repeat
-are retried once on a fresh connection when the old one dropped (never after a timeout: the call
-may have run, and the wait would double); others are not, since the server may already have run
-them.
+go again on a new connection when ORA cannot be reached or the connection broke (a restart), for
+about 8 s; never after a timeout (the call may have run, and the wait would double). Others are
+not, since the server may already have run them.
 A call ORA answers `overloaded` or `shutting_down` wrote nothing: it is sent again after a pause
 (about 8 s in all), then TransportError.
 """
@@ -35,6 +35,9 @@ log = logging.getLogger("ora.client")
 BUSY_CODES = frozenset({-32011, -32012})
 #: Pauses before each new try of a call ORA answered busy (about 8 s in all).
 BUSY_BACKOFF = (0.2, 0.5, 1.0, 2.0, 4.0)
+#: Pauses before each new connection, when ORA cannot be reached or dropped the connection (a
+#: restart): calls that are safe to repeat go again for about 8 s in all.
+RECONNECT_BACKOFF = (0.0, 0.2, 0.5, 1.0, 2.0, 4.0)
 #: Refusals after which the server closes the connection.
 CLOSING_REASONS = frozenset({"line_too_long", "shutting_down"})
 #: Bytes of requests written ahead of the replies read: the rest waits for the socket, so a
@@ -90,7 +93,8 @@ class Client:
                 sock.connect(target)
             except OSError as e:
                 sock.close()
-                raise TransportError(f"cannot connect to {self.address}: {e}", timed_out=isinstance(e, socket.timeout)) from None
+                timed_out = isinstance(e, socket.timeout)
+                raise TransportError(f"cannot connect to {self.address}: {e}", timed_out=timed_out, dropped=not timed_out) from None
             if family != socket.AF_UNIX:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.tls:
@@ -151,15 +155,20 @@ class Client:
         return results
 
     def _send(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
-        """One round trip. A connection that broke is retried once on a new one when every call is
-        idempotent; a timeout never is (the call may have run, and the wait would double), nor a
-        reply out of step."""
-        try:
-            return self._roundtrip(calls)
-        except TransportError as e:
-            if not e.dropped or not all(method in IDEMPOTENT for method, _ in calls):
-                raise
-            return self._roundtrip(calls)
+        """One round trip. When ORA cannot be reached or the connection broke, calls that are all
+        idempotent go again on a new connection, after pauses (RECONNECT_BACKOFF); a timeout never
+        does (the call may have run, and the wait would double), nor a reply out of step."""
+        idempotent = all(method in IDEMPOTENT for method, _ in calls)
+        pauses = iter(RECONNECT_BACKOFF)
+        while True:
+            try:
+                return self._roundtrip(calls)
+            except TransportError as e:
+                pause = next(pauses, None) if e.dropped and idempotent else None
+                if pause is None:
+                    raise
+                log.info("%s: connecting again in %.1f s", e, pause)
+                time.sleep(pause)
 
     def _roundtrip(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
         if self._sock is None:

@@ -33,8 +33,8 @@ class TransportError(ClientError):
     that is not the one expected (the connection is then dropped)."""
 
     def __init__(self, message: str, timed_out: bool = False, dropped: bool = False) -> None:
-        """dropped: an open connection broke (the server restarted, the network cut it): an
-        idempotent call can go again on a new one."""
+        """dropped: no connection (refused) or an open one broke (the server restarted, the network
+        cut it): an idempotent call can go again on a new one."""
         super().__init__(message)
         self.message = message
         self.timed_out = timed_out

@@ -61,6 +61,10 @@ class ShipStation:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.base_url = (base_url or os.environ.get("SHIPSTATION_URL") or DEFAULT_URL).rstrip("/")
         url = urlparse(self.base_url)
+        try:
+            url.port  # out of range raises ValueError
+        except ValueError:
+            raise ShipStationConfigError(f"the ShipStation URL has no valid port: {self.base_url!r}") from None
         if not (url.scheme == "https" or (url.scheme == "http" and url.hostname in LOOPBACK)) or not url.hostname:
             # The credentials travel in every request's Authorization header.
             raise ShipStationConfigError(f"the ShipStation URL must be https:// (plain http:// only to a loopback address, for tests), got {self.base_url!r}")

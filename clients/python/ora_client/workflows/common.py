@@ -71,14 +71,15 @@ def event_dates(ora: Client, numbers: Sequence[str], action: str, newest: bool =
     return dates
 
 
-class Unreachable(Exception):
-    """ORA or ShipStation stopped answering part way: what was done so far is still reported
-    (`outcome`), and the exit status is 3."""
+class Stopped(Exception):
+    """The run stopped part way (ORA or ShipStation unreachable: exit 3; ShipStation refusing the
+    credentials: exit 2): what was done so far is still reported (`outcome`)."""
 
     def __init__(self, outcome: Outcome, cause: Exception) -> None:
         super().__init__(str(cause))
         self.outcome = outcome
         self.cause = cause
+        self.status = USAGE if isinstance(cause, ShipStationConfigError) else UNREACHABLE
 
 
 def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Callable[[argparse.Namespace], Outcome],
@@ -114,9 +115,9 @@ def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Ca
         return fail(USAGE, str(e))
     except ShipStationConfigError as e:
         return fail(USAGE, str(e))
-    except Unreachable as e:
-        outcome, status = e.outcome, UNREACHABLE
-        print(f"{name}: unreachable, stopped early: {e.cause}", file=sys.stderr)
+    except Stopped as e:
+        outcome, status = e.outcome, e.status
+        print(f"{name}: stopped early: {e.cause}", file=sys.stderr)
     except (TransportError, ShipStationUnavailable) as e:
         return fail(UNREACHABLE, f"unreachable: {e}")
     except OraError as e:

@@ -65,7 +65,7 @@ class _Orders(xml.sax.handler.ContentHandler):
         if self.depth == 1 and name != "orders":
             raise FormatError(self.line(), f"the root element must be <orders>, not <{name}>")
         if name == "order" and self.depth == 2:
-            number, date = (attrs.get("number") or "").strip(), (attrs.get("date") or "").strip()
+            number, date = (attrs.get("number") or "").strip(), attrs.get("date") or ""
             if not number:
                 raise FormatError(self.line(), "<order> needs a number")
             if cli.parse_date(date) is None:

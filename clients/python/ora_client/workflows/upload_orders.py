@@ -11,12 +11,13 @@ never diverges":
 - A pending order ShipStation already holds (same orderKey: the run before died between
   ShipStation's answer and markUploaded) is not sent again: it is marked uploaded with that
   orderId, whatever its ShipStation status (an order on hold stays on hold). They are found by
-  reading the orders ShipStation created since the oldest pending order arrived (a few paged
-  requests), never one request per order.
+  reading ShipStation's open orders and the orders it created since the oldest pending order
+  arrived (a few paged requests), never one request per order.
 - markUploaded refuses (order_changed) when the order changed while it was sent (re-imported):
   its current content is sent again and that is marked.
 - An order cancelled in ORA while it was sent is sent again as cancelled, so ShipStation never
-  ships it.
+  ships it; an order ORA cancelled that ShipStation still holds open (a run died before it could
+  cancel it there) is found among ShipStation's open orders and cancelled there on the next run.
 - One order refused by ORA or ShipStation never stops the others; every order's fate is in the
   summary and in --json, also when the run ends early because ORA or ShipStation stopped
   answering (exit 3).
@@ -33,9 +34,9 @@ from typing import Any
 
 from .. import cli
 from ..client import Client, OraError, TransportError, types
-from ..shipstation import ShipStation, ShipStationError, ShipStationUnavailable
+from ..shipstation import ShipStation, ShipStationConfigError, ShipStationError, ShipStationUnavailable
 from ..shipstation.types import Order
-from . import common
+from . import common, shipped
 
 log = logging.getLogger("ora.workflows")
 
@@ -82,25 +83,44 @@ class Upload:
     def fate(self, number: str, fate: str, **detail: Any) -> None:
         self.fates[number] = {"orderNumber": number, "fate": fate, **detail}
 
-    def held_by_shipstation(self, today: datetime.date) -> dict[str, Order]:
-        """The pending orders ShipStation already has, by orderKey."""
+    def held_by_shipstation(self, today: datetime.date) -> tuple[dict[str, Order], list[Order]]:
+        """What ShipStation holds that this run must know, in a few paged reads: ({orderKey: order}
+        of the pending orders it already has, the orders it holds open). Open orders
+        (awaiting_shipment, on_hold) are read whatever their age; orders of any status created
+        since the oldest pending order arrived (the run before may have died after sending them);
+        an order pending for more than a week is looked up by its number."""
+        open_orders = self.ss.orders(orderStatus="awaiting_shipment") + self.ss.orders(orderStatus="on_hold")
+        held = {o["orderKey"]: o for o in open_orders if o.get("orderKey") in self.pending}
         if not self.pending:
-            return {}
+            return held, open_orders
         arrived = common.event_dates(self.ora, list(self.pending), "imported", newest=False)
         recent_from = today - datetime.timedelta(days=RECENT_DAYS)
         dates = [d for d in arrived.values() if d >= recent_from]
-        held: dict[str, Order] = {}
         if dates:
             since = (min(dates) - datetime.timedelta(days=1)).isoformat()
             for o in self.ss.orders(createDateStart=since):
                 if o.get("orderKey") in self.pending:
                     held[o["orderKey"]] = o
         for number, date in arrived.items():
-            if date < recent_from:
+            if date < recent_from and number not in held:
                 for o in self.ss.orders(orderNumber=number):
                     if o.get("orderKey") == number:
                         held[number] = o
-        return held
+        return held, open_orders
+
+    def cancelled_but_open(self, open_orders: list[Order]) -> list[dict[str, Any]]:
+        """Orders ORA has cancelled that ShipStation still holds open (a run died before it could
+        cancel them there): sent again as cancelled, so ShipStation never ships them."""
+        candidates = [o for o in open_orders if o.get("orderKey") and o["orderKey"] not in self.pending]
+        found = shipped.pipelined(self.ora, [("listOrders", {"orderNumber": o["orderKey"], "limit": 1}) for o in candidates])
+        stale: list[dict[str, Any]] = []
+        for o, r in zip(candidates, found):
+            if isinstance(r, OraError):
+                raise r
+            if r["orders"] and r["orders"][0]["orderStatus"] == "cancelled":
+                stale.append(dict(o, orderStatus="cancelled"))
+                self.fates.setdefault(o["orderKey"], {"orderNumber": o["orderKey"], "fate": "not_reached"})
+        return stale
 
     def adopt(self, number: str, order: Order) -> dict[str, Any] | None:
         """A pending order ShipStation already holds: marked uploaded with its orderId and the lines
@@ -133,35 +153,49 @@ class Upload:
     def refused_by_ora(self, number: str, e: OraError) -> None:
         self.fate(number, "refused_by_ora", reason=e.reason, message=e.message)
 
-    def send(self, batch: list[dict[str, Any]], resends: int = 0) -> None:
+    def send(self, batch: list[dict[str, Any]], resends: int = 0, cancelling: bool = False) -> None:
         """createorders for `batch`; a batch ShipStation refuses whole is halved until the order it
-        refuses is alone."""
+        refuses is alone. `cancelling`: the orders are sent as cancelled, nothing to mark."""
+        refused = "cancel_refused_by_shipstation" if cancelling else "refused_by_shipstation"
         try:
             answer = self.ss.create_orders(batch)
         except ShipStationError as e:
             if len(batch) == 1:
-                self.fate(batch[0]["orderNumber"], "refused_by_shipstation", status=e.status, message=e.body[:300])
+                self.fate(batch[0]["orderNumber"], refused, status=e.status, message=e.body[:300])
                 return
             log.info("ShipStation refused a batch of %d orders (%d): splitting it", len(batch), e.status)
             half = len(batch) // 2
-            self.send(batch[:half], resends)
-            self.send(batch[half:], resends)
+            self.send(batch[:half], resends, cancelling)
+            self.send(batch[half:], resends, cancelling)
             return
         by_key = {o["orderKey"]: o for o in batch}
-        answered: set[str] = set()
+        accepted: list[tuple[dict[str, Any], str]] = []
         for result in answer.get("results") or []:
             number = result.get("orderKey") or result.get("orderNumber")
-            if number is None or number not in by_key:
+            if number is None or number not in by_key or number in {sent["orderKey"] for sent, _ in accepted}:
                 continue
-            answered.add(number)
             if result.get("success") and result.get("orderId") is not None:
-                self.mark(by_key[number], str(result["orderId"]), resends)
+                accepted.append((by_key[number], str(result["orderId"])))
             else:
-                self.fate(number, "refused_by_shipstation", message=result.get("errorMessage"))
+                self.fate(number, refused, message=result.get("errorMessage"))
+        answered = {sent["orderKey"] for sent, _ in accepted} | {n for n in by_key if self.fates.get(n, {}).get("fate") == refused}
         for number in by_key.keys() - answered:
-            self.fate(number, "refused_by_shipstation", message="ShipStation's answer has no result for this order")
-        self.sent += len(batch)
-        log.info("sent %d of %d orders", self.sent, len(self.pending))
+            self.fate(number, refused, message="ShipStation's answer has no result for this order")
+        try:
+            for sent, order_id in accepted:
+                if cancelling:
+                    self.fate(sent["orderNumber"], "cancelled_in_shipstation", orderId=order_id)
+                else:
+                    self.mark(sent, order_id, resends)
+        except (TransportError, ShipStationUnavailable):
+            # ShipStation holds these; ORA could not be told: the next run adopts them.
+            for sent, order_id in accepted:
+                if self.fates[sent["orderNumber"]]["fate"] == "not_reached":
+                    self.fate(sent["orderNumber"], "in_shipstation_not_marked", orderId=order_id)
+            raise
+        if not cancelling:
+            self.sent += len(accepted)
+            log.info("sent %d of %d orders", self.sent, len(self.pending))
 
     def mark(self, sent: dict[str, Any], order_id: str, resends: int) -> None:
         number = sent["orderNumber"]
@@ -176,33 +210,40 @@ class Upload:
                     self.send([again], resends + 1)
             elif e.code == -32022 and e.data.get("status") == "cancelled":
                 # Cancelled in ORA meanwhile: ShipStation must not ship it.
-                self.ss.create_orders([dict(sent, orderStatus="cancelled")])
-                self.fate(number, "cancelled_in_shipstation", orderId=order_id)
+                self.send([dict(sent, orderStatus="cancelled")], cancelling=True)
             else:
                 self.refused_by_ora(number, e)
 
     def outcome(self, dry_run: bool = False, would: Sequence[str] = ()) -> common.Outcome:
         fates = [self.fates[n] for n in sorted(self.fates)]
         by = {f: [x for x in fates if x["fate"] == f] for f in ("uploaded", "already_in_shipstation", "skipped", "refused_by_shipstation",
-                                                                 "refused_by_ora", "cancelled_in_shipstation", "not_reached")}
+                                                                 "refused_by_ora", "cancelled_in_shipstation", "cancel_refused_by_shipstation",
+                                                                 "in_shipstation_not_marked", "not_reached")}
         details = [f"skipped {x['orderNumber']}: not enough stock {x.get('short')}" for x in by["skipped"]]
         details += [f"refused by ShipStation {x['orderNumber']}: {x.get('message')}" for x in by["refused_by_shipstation"]]
         details += [f"refused by ORA {x['orderNumber']}: {x.get('reason')}: {x.get('message')}" for x in by["refused_by_ora"]]
-        details += [f"cancelled in ORA while sent, cancelled in ShipStation too: {x['orderNumber']}" for x in by["cancelled_in_shipstation"]]
+        details += [f"cancelled in ORA, cancelled in ShipStation too: {x['orderNumber']}" for x in by["cancelled_in_shipstation"]]
+        details += [f"cancelled in ORA, but ShipStation refused to cancel it (cancel it there by hand): {x['orderNumber']}: {x.get('message')}"
+                    for x in by["cancel_refused_by_shipstation"]]
+        details += [f"in ShipStation, not yet marked in ORA (the next run does): {x['orderNumber']}" for x in by["in_shipstation_not_marked"]]
         details += [f"not reached (the run stopped): {x['orderNumber']}" for x in by["not_reached"]]
         if dry_run:
             summary = f"dry run: {len(would)} pending orders would be allocated and uploaded"
         else:
-            summary = (f"{len(fates)} pending orders: {len(by['uploaded'])} uploaded, {len(by['already_in_shipstation'])} already in ShipStation, "
+            summary = (f"{len(self.pending)} pending orders: {len(by['uploaded'])} uploaded, {len(by['already_in_shipstation'])} already in ShipStation, "
                        f"{len(by['skipped'])} skipped (stock), {len(by['refused_by_shipstation'])} refused by ShipStation, "
                        f"{len(by['refused_by_ora'])} refused by ORA, {len(by['cancelled_in_shipstation'])} cancelled"
+                       + (f", {len(by['cancel_refused_by_shipstation'])} not cancelled in ShipStation" if by["cancel_refused_by_shipstation"] else "")
+                       + (f", {len(by['in_shipstation_not_marked'])} not marked" if by["in_shipstation_not_marked"] else "")
                        + (f", {len(by['not_reached'])} not reached" if by["not_reached"] else ""))
-        result = {"pending": len(fates), "orders": fates, "dryRun": dry_run, "wouldUpload": list(would),
+        result = {"pending": len(self.pending), "orders": fates, "dryRun": dry_run, "wouldUpload": list(would),
                   "uploaded": [{"orderNumber": x["orderNumber"], "orderId": x["orderId"]} for x in by["uploaded"]],
                   "alreadyInShipStation": by["already_in_shipstation"], "skipped": by["skipped"],
-                  "refused": by["refused_by_shipstation"] + by["refused_by_ora"], "cancelled": by["cancelled_in_shipstation"],
+                  "refused": by["refused_by_shipstation"] + by["refused_by_ora"] + by["cancel_refused_by_shipstation"],
+                  "cancelled": by["cancelled_in_shipstation"],
                   "notReached": [x["orderNumber"] for x in by["not_reached"]], "shipstationRequests": self.ss.requests_made}
-        attention = bool(by["skipped"] or by["refused_by_shipstation"] or by["refused_by_ora"] or by["cancelled_in_shipstation"])
+        attention = bool(by["skipped"] or by["refused_by_shipstation"] or by["refused_by_ora"] or by["cancelled_in_shipstation"]
+                         or by["cancel_refused_by_shipstation"])
         return common.Outcome(summary, result, attention=attention, details=details)
 
 
@@ -214,7 +255,10 @@ def work(args: argparse.Namespace) -> common.Outcome:
         if args.dry_run:
             return upload.outcome(dry_run=True, would=[o["orderNumber"] for o in pending])
         try:
-            held = upload.held_by_shipstation(cli.today(args))
+            held, open_orders = upload.held_by_shipstation(cli.today(args))
+            stale = upload.cancelled_but_open(open_orders)
+            for start in range(0, len(stale), 100):
+                upload.send(stale[start:start + 100], cancelling=True)
             ready: list[dict[str, Any]] = []
             for order in pending:
                 number = order["orderNumber"]
@@ -223,8 +267,8 @@ def work(args: argparse.Namespace) -> common.Outcome:
                     ready.append(prepared)
             for start in range(0, len(ready), 100):
                 upload.send(ready[start:start + 100])
-        except (TransportError, ShipStationUnavailable) as e:
-            raise common.Unreachable(upload.outcome(), e) from e
+        except (TransportError, ShipStationUnavailable, ShipStationConfigError) as e:
+            raise common.Stopped(upload.outcome(), e) from e
     return upload.outcome()
 
 
