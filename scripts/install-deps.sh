@@ -8,6 +8,7 @@
 #   clients/python               the client package, its workflow commands and dashboard (requests, defusedxml,
 #                                flask, waitress from PyPI), and mypy with stubs to check its types
 #   chromium                     headless, for the dashboard's browser test (Debian's package)
+#   socat                        the README's raw-socket example, run by the README-examples test
 #   pytest, jsonschema, openrpc, hypothesis  the Python client's, the protocol document's and the
 #                                accounting property test's (from PyPI; also the package's `test` extra)
 set -euo pipefail
@@ -46,12 +47,15 @@ if [ "${1:-}" = "--test" ]; then
   rm -rf clients/python/build
   python3 -m pip install -q --root-user-action=ignore "./clients/python[typecheck]"
   if command -v pyenv >/dev/null; then pyenv rehash; fi
-  if ! command -v chromium >/dev/null; then
-    echo "installing: chromium (headless, for the dashboard's browser test)" >&2
+  tools=()
+  command -v chromium >/dev/null || tools+=(chromium)
+  command -v socat >/dev/null || tools+=(socat)
+  if [ ${#tools[@]} -gt 0 ]; then
+    echo "installing: ${tools[*]} (the dashboard's browser test, the README's socket example)" >&2
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${tools[@]}" >/dev/null
   fi
   wanted=()
   for module in pytest jsonschema openrpc hypothesis; do

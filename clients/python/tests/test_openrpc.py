@@ -82,3 +82,24 @@ def test_worked_examples_run_and_match_their_schemas(seeded):
             result_schema = schema_validator(m["result"]["schema"])
             result_schema.validate(m["examples"][0]["result"]["value"])
             result_schema.validate(ora.call(m["name"], params))
+
+
+def test_error_lists_are_exact():
+    """Each method lists each code once, and every code any request can get: -32010 (a server
+    with a token), -32011 (a full queue; not auth, answered at once), -32012 (stopping)."""
+    for m in DOC["methods"]:
+        codes = [e["code"] for e in m["errors"]]
+        assert len(codes) == len(set(codes)), (m["name"], codes)
+        expected = {-32602, -32603, -32010, -32012} | (set() if m["name"] == "auth" else {-32011})
+        assert expected <= set(codes), (m["name"], expected - set(codes))
+
+
+def test_protocol_readme_documents_every_method(server):
+    """protocol/README.md has a section (a heading naming it) for every method rpc.discover lists."""
+    import re
+    with open(os.path.join(REPO, "protocol", "README.md")) as f:
+        headings = [line for line in f if re.match(r"#{2,4} ", line)]
+    with Client(server.address) as ora:
+        listed = [m["name"] for m in ora.call("rpc.discover")["methods"]]
+    missing = [name for name in listed if not any(re.search(rf"(^|[ `]){re.escape(name)}[ `]", h) for h in headings)]
+    assert missing == []
