@@ -72,6 +72,14 @@ enum Methods {
         "purgeOrders": purgeOrders,
         "inboxSummary": inboxSummary,
         "backup": backup,
+        "startRun": startRun,
+        "finishRun": finishRun,
+        "listRuns": listRuns,
+        "setSchedule": setSchedule,
+        "automationStatus": automationStatus,
+        "pauseWorkflows": pauseWorkflows,
+        "resumeWorkflows": resumeWorkflows,
+        "purgeRuns": purgeRuns,
         "rpc.discover": discover,
     ]
 

@@ -10,7 +10,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// `migrations[n]` upgrades a file from version n to n+1.
-    static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
+    static let migrations: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
 
     /// Indexes `validate` requires, by name.
     public static let requiredIndexes: [String] = [
@@ -18,7 +18,7 @@ public enum Schema {
         "shipped_items_ship_date", "shipped_items_order_sku_lot", "quarantine_order", "audit_log_order",
         "weekly_shipped_history_sku_week", "inventory_transactions_sku_lot_date",
         "bundles_sku", "orders_inbox_number", "orders_inbox_status_date", "order_items_inbox_order", "order_items_inbox_lot", "lots_fifo",
-        "inbox_events_order",
+        "inbox_events_order", "workflow_runs_workflow",
     ]
 
     public enum FileKind: Equatable, Sendable {

@@ -326,4 +326,31 @@ extension Schema {
     static let v8 = """
         ALTER TABLE audit_log ADD COLUMN reason TEXT;
         """
+
+    /// Version 9: the workflows' run journal, how often each must succeed, and the pause switch
+    /// (OPERATIONS.md). A pause row names one workflow, or `*` for all of them.
+    static let v9 = """
+        CREATE TABLE workflow_runs (
+          run_id      INTEGER PRIMARY KEY,
+          workflow    TEXT NOT NULL,
+          args        TEXT,
+          dry_run     INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+          started_at  TEXT NOT NULL,
+          finished_at TEXT,
+          exit_status INTEGER CHECK (exit_status BETWEEN 0 AND 255),
+          summary     TEXT,
+          counts      TEXT,
+          CHECK ((finished_at IS NULL) = (exit_status IS NULL))
+        ) STRICT;
+        CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow, run_id);
+        CREATE TABLE workflow_schedules (
+          workflow      TEXT PRIMARY KEY,
+          every_minutes INTEGER NOT NULL CHECK (every_minutes BETWEEN 1 AND 527040)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE workflow_pauses (
+          workflow TEXT PRIMARY KEY,
+          reason   TEXT NOT NULL,
+          since    TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """
 }

@@ -15,7 +15,7 @@ struct OraClient: ParsableCommand {
         subcommands: [ParseSku.self, Record.self, RemoveShipment.self, Reconcile.self, Validate.self, Status.self, Skus.self, Lots.self,
                       UpsertSku.self, UpsertLot.self, Adjust.self, Count.self, LedgerCommand.self, Trace.self,
                       BundleCommand.self, Bundles.self, Import.self, Allocate.self, Uploaded.self, Cancel.self, Orders.self, Purge.self, Inbox.self,
-                      Shipped.self, History.self, Report.self, BackupCommand.self, Call.self])
+                      Shipped.self, History.self, Report.self, BackupCommand.self, Workflows.self, Call.self])
 
     /// Options every subcommand takes, also accepted before the subcommand's name
     /// (`ora-client --connect HOST:PORT status`): moved after it before parsing.

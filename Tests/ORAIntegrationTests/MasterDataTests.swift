@@ -56,7 +56,7 @@ import ORAProtocol
         #expect(idle["writerTime"] == ["executingMs": 0, "committingMs": 0, "checkpointingMs": 0])
         try seedMasterData(c)
         let status = try c.call("status")
-        #expect(status["schemaVersion"] == 8 && status["database"] == .string(server.databasePath))
+        #expect(status["schemaVersion"] == 9 && status["database"] == .string(server.databasePath))
         #expect(status["counts"] == ["skus": 3, "lots": 1, "orders": 0, "items": 0])
         #expect((status["transactions"]?.int64Value ?? 0) >= 1)
         // Each write ran in a savepoint and reached COMMIT, so both clocks moved.

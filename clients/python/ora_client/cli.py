@@ -44,7 +44,7 @@ def ora_token(args: argparse.Namespace) -> str | None:
         raise Usage(f"cannot read the ORA token file {e.filename}: {e}") from e
 
 
-def ora_client(args: argparse.Namespace, timeout: float = 30.0) -> Client:
+def ora_client(args: argparse.Namespace, timeout: float = 30.0, reconnect: bool = True) -> Client:
     """A client for the ORA the options name (not yet connected); Usage for an address that is
     not HOST:PORT or unix:PATH."""
     address = resolve_address(args.ora)
@@ -52,7 +52,7 @@ def ora_client(args: argparse.Namespace, timeout: float = 30.0) -> Client:
         parse_address(address)
     except ValueError as e:
         raise Usage(f"--ora: {e}") from None
-    return Client(address, timeout=timeout, token=ora_token(args), tls=args.ora_tls, cafile=args.ora_ca)
+    return Client(address, timeout=timeout, token=ora_token(args), tls=args.ora_tls, cafile=args.ora_ca, reconnect=reconnect)
 
 
 def zone(args: argparse.Namespace) -> zoneinfo.ZoneInfo:

@@ -49,7 +49,8 @@ IDEMPOTENT = frozenset({
     "parseSku", "listSkus", "listLots", "shippedItems", "orderHistory", "validate", "status", "rpc.discover",
     "weeklyShipped", "lotInventory", "recordShipment", "upsertSku", "upsertLot", "reconcileDate", "auth",
     "inventoryLedger", "lotTrace", "removeShipment", "listBundles", "listOrders", "inboxSummary", "upsertBundle", "importOrder",
-    "allocateOrder", "markUploaded", "cancelOrder", "purgeOrders",
+    "allocateOrder", "markUploaded", "cancelOrder", "purgeOrders", "listRuns", "automationStatus", "setSchedule",
+    "pauseWorkflows", "resumeWorkflows", "purgeRuns",
     # A count states what the shelf holds: sent again, it finds them agreeing and writes nothing.
     "countInventory",
 })
@@ -60,7 +61,7 @@ class Client:
     each thread getting its own replies; for calls in parallel, open one Client per thread."""
 
     def __init__(self, address: str | None = None, timeout: float = 30.0, token: str | None = None,
-                 tls: bool = False, cafile: str | None = None) -> None:
+                 tls: bool = False, cafile: str | None = None, reconnect: bool = True) -> None:
         """timeout: the longest wait, in seconds, for the connection to move (a request written, a
         reply read) before TransportError. tls: speak TLS (a server started with --tls-cert),
         verifying it against `cafile` (else the system's CAs) and its host name or address."""
@@ -73,6 +74,8 @@ class Client:
         self._buffer = b""
         self._next_id = 1
         self._lock = threading.RLock()
+        #: False: a call fails at once when ORA cannot be reached (no RECONNECT_BACKOFF).
+        self.reconnect = reconnect
 
     # -- connection -------------------------------------------------------------------------
 
@@ -159,7 +162,7 @@ class Client:
         idempotent go again on a new connection, after pauses (RECONNECT_BACKOFF); a timeout never
         does (the call may have run, and the wait would double), nor a reply out of step."""
         idempotent = all(method in IDEMPOTENT for method, _ in calls)
-        pauses = iter(RECONNECT_BACKOFF)
+        pauses = iter(RECONNECT_BACKOFF if self.reconnect else ())
         while True:
             try:
                 return self._roundtrip(calls)
@@ -409,3 +412,30 @@ class Client:
 
     def inbox_summary(self) -> t.InboxSummaryResult:
         return cast(t.InboxSummaryResult, self.call("inboxSummary"))
+
+    # -- the workflows' run journal and pause switch (OPERATIONS.md) ---------------------------
+
+    def start_run(self, workflow: str, args: str | None = None, dry_run: bool = False) -> t.StartRunResult:
+        return cast(t.StartRunResult, self.call("startRun", {"workflow": workflow, "dryRun": dry_run, **self._optional(args=args)}))
+
+    def finish_run(self, run_id: int, exit_status: int, summary: str, counts: Mapping[str, int] | None = None) -> t.FinishRunResult:
+        return cast(t.FinishRunResult, self.call("finishRun", {"runId": run_id, "exitStatus": exit_status, "summary": summary,
+                                                                **self._optional(counts=dict(counts) if counts is not None else None)}))
+
+    def list_runs(self, workflow: str | None = None, limit: int | None = None, cursor: str | None = None) -> t.ListRunsResult:
+        return cast(t.ListRunsResult, self.call("listRuns", self._optional(workflow=workflow, limit=limit, cursor=cursor)))
+
+    def set_schedule(self, workflow: str, every_minutes: int) -> t.SetScheduleResult:
+        return cast(t.SetScheduleResult, self.call("setSchedule", {"workflow": workflow, "everyMinutes": every_minutes}))
+
+    def automation_status(self) -> t.AutomationStatusResult:
+        return cast(t.AutomationStatusResult, self.call("automationStatus"))
+
+    def pause_workflows(self, reason: str, workflows: Iterable[str] | None = None) -> t.AutomationStatusResult:
+        return cast(t.AutomationStatusResult, self.call("pauseWorkflows", {"reason": reason, **self._optional(workflows=list(workflows) if workflows is not None else None)}))
+
+    def resume_workflows(self, workflows: Iterable[str] | None = None) -> t.AutomationStatusResult:
+        return cast(t.AutomationStatusResult, self.call("resumeWorkflows", self._optional(workflows=list(workflows) if workflows is not None else None)))
+
+    def purge_runs(self, before: str, apply: bool = False) -> t.PurgeRunsResult:
+        return cast(t.PurgeRunsResult, self.call("purgeRuns", {"before": before, "apply": apply}))

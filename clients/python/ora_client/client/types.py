@@ -486,6 +486,65 @@ class AuthResult(TypedDict):
 
 
 #: The result type of every method (the tests check each against protocol/openrpc.json).
+Workflow = Literal["ora-cleanup", "ora-daily-shipments", "ora-health-check", "ora-import-xml", "ora-manual-sync", "ora-reconcile",
+                   "ora-status-sync", "ora-units-refresh", "ora-upload-orders", "ora-weekly-report"]
+
+
+class StartRunResult(TypedDict):
+    runId: int
+
+
+class FinishRunResult(TypedDict):
+    runId: int
+
+
+class WorkflowRun(TypedDict):
+    runId: int
+    workflow: Workflow
+    args: str | None
+    dryRun: bool
+    startedAt: str
+    finishedAt: str | None
+    exitStatus: int | None
+    summary: str | None
+    counts: dict[str, int] | None
+
+
+class ListRunsResult(TypedDict):
+    runs: list[WorkflowRun]
+    nextCursor: str | None
+
+
+class SetScheduleResult(TypedDict):
+    workflow: Workflow
+    everyMinutes: int
+
+
+class Pause(TypedDict):
+    reason: str
+    since: str
+
+
+class WorkflowStatus(TypedDict):
+    workflow: Workflow
+    state: Literal["ok", "attention", "failing", "running", "late", "paused", "never"]
+    lastRun: WorkflowRun | None
+    lastSuccessAt: str | None
+    everyMinutes: int
+    paused: bool
+    pausedReason: str | None
+
+
+class AutomationStatusResult(TypedDict):
+    paused: Pause | None
+    workflows: list[WorkflowStatus]
+
+
+class PurgeRunsResult(TypedDict):
+    count: int
+    applied: bool
+
+
 METHOD_RESULTS: dict[str, type] = {
     "parseSku": ParsedSku,
     "upsertSku": UpsertSkuResult,
@@ -516,4 +575,12 @@ METHOD_RESULTS: dict[str, type] = {
     "inboxSummary": InboxSummaryResult,
     "backup": BackupResult,
     "auth": AuthResult,
+    "startRun": StartRunResult,
+    "finishRun": FinishRunResult,
+    "listRuns": ListRunsResult,
+    "setSchedule": SetScheduleResult,
+    "automationStatus": AutomationStatusResult,
+    "pauseWorkflows": AutomationStatusResult,
+    "resumeWorkflows": AutomationStatusResult,
+    "purgeRuns": PurgeRunsResult,
 }

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import cli
-from ..client import Client, OraError, TransportError
+from ..client import Client, ClientError, OraError, TransportError
 from .lock import Lock, lock_dir
 from ..shipstation import ShipStation, ShipStationConfigError, ShipStationError, ShipStationUnavailable
 
@@ -82,12 +82,51 @@ class Stopped(Exception):
         self.status = USAGE if isinstance(cause, ShipStationConfigError) else UNREACHABLE
 
 
+class Journal:
+    """This run in ORA's run journal (OPERATIONS.md), and the pause switch. Best effort: a journal
+    that cannot be written is logged, never the reason a command fails its own work."""
+
+    def __init__(self, name: str, args: argparse.Namespace, argv: Sequence[str]) -> None:
+        self.name, self.args = name, args
+        self.argv = " ".join(argv)[:1000]
+        self.run_id: int | None = None
+
+    def start(self) -> str | None:
+        """Records the start; returns the pause's reason when this workflow is paused."""
+        try:
+            with cli.ora_client(self.args, timeout=10, reconnect=False) as ora:
+                status = ora.automation_status()
+                mine = next((w for w in status["workflows"] if w["workflow"] == self.name), None)
+                self.run_id = ora.start_run(self.name, args=self.argv, dry_run=bool(getattr(self.args, "dry_run", False)))["runId"]
+                if mine is not None and mine["paused"]:
+                    return mine["pausedReason"] or "paused"
+        except (ClientError, cli.Usage) as e:
+            log.warning("the run journal cannot record this run: %s", e)
+        return None
+
+    def finish(self, status: int, summary: str, counts: dict[str, int]) -> None:
+        if self.run_id is None:
+            return
+        try:
+            with cli.ora_client(self.args, timeout=10, reconnect=False) as ora:
+                ora.finish_run(self.run_id, status, summary[:10_000], counts)
+        except (ClientError, cli.Usage) as e:
+            log.warning("the run journal cannot record how this run ended: %s", e)
+
+
+def counts_of(result: Any) -> dict[str, int]:
+    """The flat integer counts of a command's result, for the journal."""
+    counts = result.get("counts") if isinstance(result, dict) else None
+    return {k: v for k, v in (counts or {}).items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Callable[[argparse.Namespace], Outcome],
         argv: Sequence[str] | None = None) -> int:
     """Parses options, takes the command's lock, runs `work(args)` and turns what happened into
     output and an exit status (WORKFLOWS.md, "Exit status, for cron")."""
     p = build_parser()
-    args = p.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = p.parse_args(given)
     cli.setup_logging(str(args.log_level))
 
     def fail(status: int, message: str) -> int:
@@ -108,32 +147,48 @@ def run(name: str, build_parser: Callable[[], argparse.ArgumentParser], work: Ca
     except OSError as e:
         return fail(USAGE, f"cannot take the lock in {lock_dir()}: {e} (set ORA_LOCK_DIR to a folder this user can write)")
     status = DONE
+    journal = Journal(name, args, given)
     try:
         cli.zone(args)  # a bad --timezone is refused even when --date makes today unneeded
+        reason = journal.start()
+        if reason is not None:
+            # Paused for maintenance: touch neither ShipStation nor ORA's data.
+            summary = f"paused: {reason}"
+            journal.finish(DONE, summary, {})
+            print(json.dumps({"command": name, "paused": True, "reason": reason}, indent=2) if args.json else f"{name}: {summary}")
+            return DONE
         outcome = work(args)
     except cli.Usage as e:
-        return fail(USAGE, str(e))
+        return journal_fail(journal, USAGE, name, str(e))
     except ShipStationConfigError as e:
-        return fail(USAGE, str(e))
+        return journal_fail(journal, USAGE, name, str(e))
     except Stopped as e:
         outcome, status = e.outcome, e.status
         print(f"{name}: stopped early: {e.cause}", file=sys.stderr)
     except (TransportError, ShipStationUnavailable) as e:
-        return fail(UNREACHABLE, f"unreachable: {e}")
+        return journal_fail(journal, UNREACHABLE, name, f"unreachable: {e}")
     except OraError as e:
         if e.code == UNAUTHORIZED:
-            return fail(USAGE, f"ORA refused the token ({e.message}): check --ora-token-file or $ORA_TOKEN_FILE")
-        return fail(ATTENTION, str(e))
+            return journal_fail(journal, USAGE, name, f"ORA refused the token ({e.message}): check --ora-token-file or $ORA_TOKEN_FILE")
+        return journal_fail(journal, ATTENTION, name, str(e))
     except ShipStationError as e:
-        return fail(ATTENTION, str(e))
+        return journal_fail(journal, ATTENTION, name, str(e))
     finally:
         lock.release()
+    if status == DONE and outcome.attention:
+        status = ATTENTION
+    journal.finish(status, outcome.summary, counts_of(outcome.result))
     if args.json:
         print(json.dumps(outcome.result, indent=2, sort_keys=True, default=str))
     else:
         print(outcome.summary)
         for line in outcome.details:
             print("  " + line)
-    if status != DONE:
-        return status
-    return ATTENTION if outcome.attention else DONE
+    return status
+
+
+def journal_fail(journal: Journal, status: int, name: str, message: str) -> int:
+    """A run that ended in an error: said on stderr, and in the journal."""
+    print(f"{name}: {message}", file=sys.stderr)
+    journal.finish(status, message, {})
+    return status
