@@ -113,6 +113,9 @@ final class Connection {
         guard reply["id"] == .int(Int64(id)) || (reply["id"] == .null && reply["error"] != nil) else {
             throw .transport("reply out of step: expected id \(id), got \(reply["id"].map { JSONWriter.string($0) } ?? "none")")
         }
+        guard reply["result"] != nil || reply["error"] != nil else {
+            throw .transport("the reply holds neither a result nor an error")
+        }
         if let error = reply["error"] {
             throw .server(RPCError(code: Int(error["code"]?.int64Value ?? -32603), reason: error["data"]?["reason"]?.stringValue ?? "",
                                    message: error["message"]?.stringValue ?? "error", extra: (error["data"]?.objectValue?.members ?? []).map { ($0.key, $0.value) }))

@@ -31,6 +31,18 @@ import ORAProtocol
         #expect(s2 == 1 && results.count == 2)
         #expect(results.first?["status"] == "created" && results.last?["error"]?["data"]?["reason"] == "unknown_sku")
 
+        // A file of one order is still one array, its refusal included; a file that is not orders is usage.
+        try #"[{"orderNumber":"F3","orderDate":"2025-10-06","items":[{"sku":"55555","quantity":1}]}]"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let (s5, one, _) = try runCommand(client, ["import", "--file", file, "--json"] + connect)
+        let oneResult = try json(one)
+        #expect(s5 == 1 && oneResult.arrayValue?.first?["error"]?["data"]?["reason"] == "unknown_sku", "\(one)")
+        for bad in ["[]", "[1]", "[null]", #"[{"orderNumber":"F4","orderDate":"2025-10-06","items":[{"sku":"17612","quantity":1}]}, 7]"#, "\"x\""] {
+            try bad.write(toFile: file, atomically: true, encoding: .utf8)
+            let (status, _, err) = try runCommand(client, ["import", "--file", file] + connect)
+            #expect(status == 2 && !err.contains("Fatal error"), "\(bad): \(err)")
+        }
+        #expect(try c.call("listOrders", ["orderNumber": "F4"])["orders"] == [])
+
         let (s3, orders, _) = try runCommand(client, ["orders", "--json"] + connect)
         let listed = try json(orders)
         #expect(s3 == 0 && listed["orders"]?.arrayValue?.count == 1 && listed["nextCursor"] == .null)
@@ -63,8 +75,10 @@ import ORAProtocol
         #expect(s2 == 0 && history.contains("17612=6") && history.contains("17612 - 250300=6") && !history.contains("-=6"), "\(history)")
     }
 
-    /// A stand-in server that answers every request with another id: the reply is not trusted.
-    @Test func aReplyOutOfStepIsATransportFailure() throws {
+    /// A stand-in server that answers with another id, or with neither a result nor an error:
+    /// the reply is not trusted (exit 3).
+    @Test(arguments: [("other-id", "out of step"), ("no-result", "neither a result nor an error")])
+    func aReplyNotForTheRequestIsATransportFailure(mode: String, words: String) throws {
         let dir = TempDir()
         let portFile = dir.path("port")
         let script = """
@@ -73,11 +87,13 @@ import ORAProtocol
             open(sys.argv[1], "w").write(str(s.getsockname()[1]))
             conn, _ = s.accept(); f = conn.makefile("rwb")
             for line in f:
-                r = json.loads(line); f.write((json.dumps({"jsonrpc": "2.0", "id": r["id"] + 1, "result": {}}) + "\\n").encode()); f.flush()
+                r = json.loads(line)
+                reply = {"jsonrpc": "2.0", "id": r["id"] + 1, "result": {}} if sys.argv[2] == "other-id" else {"jsonrpc": "2.0", "id": r["id"]}
+                f.write((json.dumps(reply) + "\\n").encode()); f.flush()
             """
         let stub = Process()
         stub.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        stub.arguments = ["python3", "-c", script, portFile]
+        stub.arguments = ["python3", "-c", script, portFile, mode]
         try stub.run()
         defer { stub.terminate() }
         var port = ""
@@ -86,6 +102,6 @@ import ORAProtocol
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
         }
         let (status, _, err) = try runCommand(client, ["status", "--connect", "127.0.0.1:\(port)"])
-        #expect(status == 3 && err.contains("out of step"), "\(err)")
+        #expect(status == 3 && err.contains(words), "\(err)")
     }
 }

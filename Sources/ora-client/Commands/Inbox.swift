@@ -84,21 +84,24 @@ struct Import: ParsableCommand {
         var orders: [JSONObject]
         if let file {
             let json = try readJSONFile(file)
-            guard let list = json.arrayValue.map({ $0.compactMap(\.objectValue) }) ?? json.objectValue.map({ [$0] }) else {
-                throw ValidationError("\(file) must hold an order object or an array of them")
+            let entries = json.arrayValue ?? (json.objectValue != nil ? [json] : [])
+            guard !entries.isEmpty else { throw ValidationError("\(file) must hold an order object or a non-empty array of them") }
+            orders = []
+            for (i, entry) in entries.enumerated() {
+                guard let order = entry.objectValue else { throw ValidationError("\(file): entry \(i) is not an order object") }
+                orders.append(order)
             }
-            orders = list
         } else {
             orders = [JSONObject([("orderNumber", .string(order!)), ("orderDate", .string(date!)), ("items", .array(items.compactMap(parseInboxItem)))])]
         }
         for i in orders.indices where orders[i]["source"] == nil { orders[i]["source"] = .string(source) }
-        guard orders.count > 1 else {
+        guard file != nil else {
             return try connection.run("importOrder", .object(orders[0])) { r in
                 print("order \(Output.text(r["orderNumber"])) \(Output.text(r["status"])) (\(Output.text(r["orderStatus"])))")
                 print(Output.table(["SKU", "LOT", "QTY", "CENTS", "BUNDLE"], orderLines(r["items"]), numeric: [2, 3]))
             }
         }
-        // Many orders: one request each, so one refused order refuses only itself.
+        // A file: one request per order, so one refused order refuses only itself.
         // --json: one array, each order's importOrder result or its refusal ({orderNumber, error}).
         let c = try connection.open()
         var failed = 0

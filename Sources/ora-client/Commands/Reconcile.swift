@@ -34,7 +34,7 @@ struct Reconcile: ParsableCommand {
         add("quantity", "quantityFixed") { "\(Output.text($0["from"])) -> \(Output.text($0["to"]))" }
         add("date", "dateFixed") { "\(Output.text($0["from"])) -> \(Output.text($0["to"]))" }
         add("removed", "removed") { "delete \(Output.text($0["quantity"])) (\(Output.text($0["reason"])))" }
-        add("manual", "manualIntervention") { Output.text($0["reason"]) }
+        add("manual", "manualIntervention") { "\(Output.text($0["reason"])): \(Output.text($0["message"]))" }
         add("external", "keptExternal") { "kept: \(Output.text($0["units"])) units on \(Output.text($0["shipDate"]))" }
         for lot in r["createdLots"]?.arrayValue ?? [] {
             let created = r["applied"] == true ? "created" : "to be created"

@@ -68,8 +68,13 @@ def test_no_retry_for_calls_that_are_not_idempotent(seeded):
 
 
 def test_timeout_and_unreachable():
+    import time
+    began = time.monotonic()
     with pytest.raises(TransportError):
-        Client("127.0.0.1:1", timeout=2).status()
+        Client("127.0.0.1:1", timeout=2).status()   # tried again for about 8 s: ORA may be restarting
+    assert 7 < time.monotonic() - began < 12
+    with pytest.raises(TransportError):
+        Client("127.0.0.1:1", timeout=2, reconnect=False).status()
     with pytest.raises(ValueError):
         Client("nonsense").status()
 
@@ -175,7 +180,7 @@ def test_transport_errors_are_not_refusals():
     assert issubclass(TransportError, ClientError) and issubclass(OraError, ClientError)
     with pytest.raises(TransportError):
         try:
-            Client("127.0.0.1:1", timeout=2).status()
+            Client("127.0.0.1:1", timeout=2, reconnect=False).status()
         except OraError:
             pytest.fail("an outage was caught as a refusal")
 
@@ -242,3 +247,48 @@ def test_threads_share_one_client(seeded):
         for th in threads:
             th.join()
     assert failures == []
+
+
+def test_params_that_cannot_be_sent_send_nothing(seeded):
+    """A set or a lone surrogate in the params raises before anything is sent: the connection
+    stays in step and nothing ran."""
+    with Client(seeded.address) as ora:
+        before = ora.status()["requests"]
+        for bad in ({1, 2}, "\ud800"):
+            with pytest.raises((TypeError, UnicodeEncodeError, ValueError)):
+                ora.call_many([("parseSku", {"sku": "1"})] * 20_000 + [("parseSku", {"sku": bad})])
+        assert ora.status()["requests"] == before + 1   # only the status calls ran
+        assert ora.call("parseSku", {"sku": "17612"})["valid"] is True
+
+
+def test_line_too_long_in_the_middle_of_a_pipeline(seeded):
+    """The refusal comes back in its place; the calls after it (which never ran: the server
+    closed the connection) go on a new connection; nothing is sent twice."""
+    with Client(seeded.address) as ora:
+        before = ora.status()["requests"]
+        results = ora.call_many([("upsertSku", {"skuCode": "77777", "productName": "x"}), ("parseSku", {"sku": "1" * (2 << 20)}),
+                                 ("adjustInventory", {"skuCode": "77777", "quantity": 5, "reason": "receipt"})], raise_errors=False)
+        assert results[0]["created"] is True and results[1].reason == "line_too_long" and results[2]["entryId"]
+        assert len(ora.inventory_ledger("77777")["entries"]) == 1
+        assert ora.status()["requests"] == before + 4
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced(tmp_path, seeded):
+    """The server restarted (or timed the idle connection out) between two calls: the next call,
+    not idempotent, goes on a new connection and runs once."""
+    import signal as sig
+    ora = Client(seeded.address)
+    assert ora.status()
+    seeded.listen = f"127.0.0.1:{seeded.port}"
+    seeded.stop(sig.SIGTERM)
+    seeded.start()
+    entry = ora.call("adjustInventory", {"skuCode": "17612", "lotNumber": "250300", "quantity": -1, "reason": "damage"})
+    assert entry["entryId"] and [e["kind"] for e in ora.inventory_ledger("17612", "250300")["entries"]].count("adjustment") == 1
+    ora.close()
+
+
+def test_a_boolean_id_is_not_the_request_s_id():
+    import json
+    boolean = ScriptedOra(lambda r: (json.dumps({"jsonrpc": "2.0", "id": True, "result": {}}) + "\n").encode())
+    with pytest.raises(TransportError, match="out of step"):
+        Client(boolean.address, timeout=5).call("status")

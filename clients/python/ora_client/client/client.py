@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import select
 import selectors
 import socket
 import ssl
@@ -107,7 +108,7 @@ class Client:
                     sock = context.wrap_socket(sock, server_hostname=target[0] if family != socket.AF_UNIX else None)
                 except (OSError, ssl.SSLError) as e:
                     sock.close()
-                    raise TransportError(f"TLS handshake with {self.address} failed: {e}") from None
+                    raise TransportError(f"TLS handshake with {self.address} failed: {e}", timed_out=isinstance(e, socket.timeout)) from None
             sock.setblocking(False)
             self._sock, self._buffer = sock, b""
             if self.token is not None:
@@ -174,13 +175,18 @@ class Client:
                 time.sleep(pause)
 
     def _roundtrip(self, calls: list[tuple[str, JSONObject | None]]) -> list[Any]:
+        # Every request is encoded before any is sent: params that cannot be sent (a set, a lone
+        # surrogate) raise here, with nothing run and the connection in step.
+        encoded = [self._encode(method, params) for method, params in calls]
+        if self._sock is not None and not self._alive(self._sock):
+            self.close()  # the server closed it while idle (a restart, --idle-timeout): nothing was sent on it
         if self._sock is None:
             self.connect()
         sock = self._sock
         assert sock is not None
         first = self._next_id
         self._next_id += len(calls)
-        requests = iter(enumerate(calls))
+        pending = iter(enumerate(encoded))
         out = bytearray()
         results: list[Any] = []
         selector = selectors.DefaultSelector()
@@ -188,14 +194,12 @@ class Client:
             selector.register(sock, selectors.EVENT_READ)
             while len(results) < len(calls):
                 while len(out) < WRITE_AHEAD:
-                    nxt = next(requests, None)
+                    nxt = next(pending, None)
                     if nxt is None:
                         break
                     n, (method, params) = nxt
-                    request: JSONObject = {"jsonrpc": "2.0", "id": first + n, "method": method}
-                    if params is not None:
-                        request["params"] = params
-                    out += json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+                    out += b'{"jsonrpc":"2.0","id":%d,"method":%s' % (first + n, method)
+                    out += (b',"params":' + params if params is not None else b"") + b"}\n"
                 selector.modify(sock, selectors.EVENT_READ | (selectors.EVENT_WRITE if out else 0))
                 ready = selector.select(self.timeout) if not self._decrypted(sock) else [(None, selectors.EVENT_READ)]
                 if not ready:
@@ -213,10 +217,17 @@ class Client:
                     while b"\n" in self._buffer and len(results) < len(calls):
                         line, _, self._buffer = self._buffer.partition(b"\n")
                         results.append(self._result(line, first + len(results)))
+                        if isinstance(results[-1], OraError) and results[-1].reason in CLOSING_REASONS and len(results) < len(calls):
+                            # The server closes the connection after this refusal, reading nothing
+                            # more: the calls after it never ran. They go on a new connection.
+                            self.close()
+                            return results + self._roundtrip(calls[len(results):])
         except OSError as e:
             self.close()
             raise TransportError(f"connection to {self.address} lost: {e}", dropped=True) from None
-        except TransportError:
+        except BaseException:
+            # TransportError, or an interrupt half way: replies may be left unread, so the
+            # connection is out of step and goes.
             self.close()
             raise
         finally:
@@ -224,6 +235,25 @@ class Client:
         if any(isinstance(r, OraError) and r.reason in CLOSING_REASONS for r in results):
             self.close()  # the server closes this connection after such a refusal
         return results
+
+    @staticmethod
+    def _encode(method: str, params: JSONObject | None) -> tuple[bytes, bytes | None]:
+        """A request's method and params as JSON, before it is sent (its id follows the connection)."""
+        return (json.dumps(method, ensure_ascii=False).encode(),
+                json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode() if params is not None else None)
+
+    def _alive(self, sock: socket.socket) -> bool:
+        """False when the server has closed this idle connection (an end of file is waiting)."""
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if not readable:
+                return True
+            sock.recv(1)  # an end of file, or bytes nobody asked for: either way this connection is done
+            return False
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+            return True
+        except OSError:
+            return False
 
     @staticmethod
     def _decrypted(sock: socket.socket) -> bool:
@@ -248,7 +278,7 @@ class Client:
             raise TransportError(f"{self.address} answered something that is not JSON: {line[:200]!r}") from None
         if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
             raise TransportError(f"{self.address} answered something that is not a JSON-RPC reply: {line[:200]!r}")
-        if reply.get("id") != expected:
+        if type(reply.get("id")) is not int or reply["id"] != expected:  # (True == 1 in Python)
             error = reply.get("error")
             if reply.get("id") is None and isinstance(error, dict):
                 # The server refused the line before reading its id (too long, unparseable).
