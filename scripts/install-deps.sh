@@ -9,8 +9,9 @@
 #                                flask, waitress from PyPI), and mypy with stubs to check its types
 #   chromium                     headless, for the dashboard's browser test (Debian's package)
 #   socat                        the README's raw-socket example, run by the README-examples test
-#   pytest, jsonschema, openrpc, hypothesis  the Python client's, the protocol document's and the
-#                                accounting property test's (from PyPI; also the package's `test` extra)
+#   pytest, jsonschema, openrpc, hypothesis, aiosmtpd  the Python client's, the protocol document's,
+#                                the accounting property test's and the health check's alert tests (a
+#                                local SMTP server) (from PyPI; also the package's `test` extra)
 set -euo pipefail
 
 packages=(libuv1-dev libsqlite3-dev libssl-dev pkg-config sqlite3)
@@ -58,7 +59,7 @@ if [ "${1:-}" = "--test" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${tools[@]}" >/dev/null
   fi
   wanted=()
-  for module in pytest jsonschema openrpc hypothesis; do
+  for module in pytest jsonschema openrpc hypothesis aiosmtpd; do
     python3 -c "import $module" 2>/dev/null || wanted+=("$module")
   done
   if [ ${#wanted[@]} -gt 0 ]; then

@@ -87,7 +87,8 @@ def seeded(server):
 PACKAGE = os.path.abspath(os.path.join(HERE, ".."))
 COMMANDS = {"ora-import-xml": "import_xml", "ora-upload-orders": "upload_orders", "ora-daily-shipments": "daily_shipments",
             "ora-status-sync": "status_sync", "ora-manual-sync": "manual_sync", "ora-reconcile": "reconcile",
-            "ora-weekly-report": "weekly_report", "ora-cleanup": "cleanup", "ora-units-refresh": "units_refresh"}
+            "ora-weekly-report": "weekly_report", "ora-cleanup": "cleanup", "ora-units-refresh": "units_refresh",
+            "ora-health-check": "health_check"}
 TODAY = datetime.datetime.now(zoneinfo.ZoneInfo("America/Los_Angeles")).date()
 
 

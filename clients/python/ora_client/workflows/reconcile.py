@@ -11,11 +11,13 @@ and was not applied, or when orders need a person (unknown or unparseable SKUs).
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 
 from .. import cli
-from ..client import types
+from ..client import Client, types
+from ..shipstation import ShipStation
 from . import common, shipped
 
 
@@ -37,23 +39,34 @@ def lines(report: types.ReconcileDateResult) -> list[str]:
     return out
 
 
+def reconcile_day(ss: ShipStation, ora: Client, date: datetime.date, lookback_days: int, today: datetime.date,
+                  apply: bool) -> types.ReconcileDateResult:
+    """reconcileDate of `date` with the orders of the day and those ORA holds on it, each with
+    every shipment of theirs (also ora-health-check's daily verification, as a dry run)."""
+    day = date.isoformat()
+    found, start = shipped.read_window(ss, date, lookback_days, today)
+    numbers = found.numbers_on(day, day) | {line["orderNumber"] for line in ora.iter_shipped_items(date=day, limit=10_000)}
+    found.complete(ss, ora, numbers, start)
+    shipments = [shipped.slim(s) for n in sorted(numbers) if n in found.orders for s in found.orders[n].shipments]
+    return ora.reconcile_date(day, shipments, apply=apply)
+
+
+def differs(report: types.ReconcileDateResult) -> bool:
+    return bool(report["missing"] or report["quantityFixed"] or report["dateFixed"] or report["removed"])
+
+
 def work(args: argparse.Namespace) -> common.Outcome:
     day = args.date.isoformat()
-    ss = common.shipstation(args)
-    found, start = shipped.read_window(ss, args.date, args.lookback_days, cli.today(args))
     apply = args.apply and not args.dry_run
     with cli.ora_client(args) as ora:
-        numbers = found.numbers_on(day, day) | {line["orderNumber"] for line in ora.iter_shipped_items(date=day, limit=10_000)}
-        found.complete(ss, ora, numbers, start)
-        shipments = [shipped.slim(s) for n in sorted(numbers) if n in found.orders for s in found.orders[n].shipments]
-        report = ora.reconcile_date(day, shipments, apply=apply)
+        report = reconcile_day(common.shipstation(args), ora, args.date, args.lookback_days, cli.today(args), apply)
     def t(totals: types.Totals) -> str:
         return f"{totals['orders']} orders, {totals['units']} units"
-    differs = bool(report["missing"] or report["quantityFixed"] or report["dateFixed"] or report["removed"])
+    different = differs(report)
     summary = (f"{day}: ShipStation {t(report['shipstation'])}; database before {t(report['databaseBefore'])}, "
                f"after {t(report['databaseAfter'])}; "
-               + ("applied" if report["applied"] else "dry run: nothing was written" + ("; run again with --apply to fix" if differs else "")))
-    return common.Outcome(summary, report, attention=bool(report["manualIntervention"]) or (differs and not report["applied"]), details=lines(report))
+               + ("applied" if report["applied"] else "dry run: nothing was written" + ("; run again with --apply to fix" if different else "")))
+    return common.Outcome(summary, report, attention=bool(report["manualIntervention"]) or (different and not report["applied"]), details=lines(report))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
