@@ -27,7 +27,7 @@ test:
 	$(SWIFT) build --package-path bench
 	ORA_BENCH_BIN="$$($(SWIFT) build --package-path bench --show-bin-path)/ora-bench" $(SWIFT) test
 	@if [ -d clients/python/tests ]; then \
-		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ORA_REQUIRE_INSTALLED_COMMANDS=1 ORA_REQUIRE_BROWSER=1 ORA_REQUIRE_MYPY=1 ORA_REQUIRE_SOCAT=1 python3 -m pytest -q clients/python/tests; \
+		ORA_BIN_DIR="$$($(SWIFT) build --show-bin-path)" ORA_REQUIRE_INSTALLED_COMMANDS=1 ORA_REQUIRE_BROWSER=1 ORA_REQUIRE_MYPY=1 ORA_REQUIRE_TOOLS=1 python3 -m pytest -q clients/python/tests; \
 	fi
 
 ## Benchmarks: release build, then ORA against the Python-era scripts, its ceiling and redis.

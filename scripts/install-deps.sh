@@ -9,6 +9,7 @@
 #                                flask, waitress from PyPI), and mypy with stubs to check its types
 #   chromium                     headless, for the dashboard's browser test (Debian's package)
 #   socat                        the README's raw-socket example, run by the README-examples test
+#   systemd (systemd-analyze)    checks deploy/systemd's units
 #   pytest, jsonschema, openrpc, hypothesis, aiosmtpd  the Python client's, the protocol document's,
 #                                the accounting property test's and the health check's alert tests (a
 #                                local SMTP server) (from PyPI; also the package's `test` extra)
@@ -51,6 +52,7 @@ if [ "${1:-}" = "--test" ]; then
   tools=()
   command -v chromium >/dev/null || tools+=(chromium)
   command -v socat >/dev/null || tools+=(socat)
+  command -v systemd-analyze >/dev/null || tools+=(systemd)
   if [ ${#tools[@]} -gt 0 ]; then
     echo "installing: ${tools[*]} (the dashboard's browser test, the README's socket example)" >&2
     sudo=""

@@ -47,6 +47,9 @@ public final class Server {
     var memoryInUse = 0
     var pausedForMemory = Set<UInt64>()
     var sweepTimer: UnsafeMutableRawPointer?
+    /// systemd's notifications (Type=notify), and the loop's watchdog timer when it asks for one.
+    let systemd = SystemdNotifier()
+    var watchdogTimer: UnsafeMutableRawPointer?
     /// Runs after a loop iteration's I/O to resume connections paused by the memory budget.
     var resumeCheck: UnsafeMutableRawPointer?
     /// --max-connections, lowered to what the file descriptor limit allows (`fitDescriptors`).
@@ -149,6 +152,8 @@ public final class Server {
             extraHandles.append(handle)
         }
         startSweeping()
+        startWatchdog()
+        systemd.notify("READY=1\nMAINPID=\(getpid())\nSTATUS=serving \(config.databasePath) on \(boundAddress)")
         logger.info("ora-server \(ORAVersion.current) serving database=\(config.databasePath) listen=\(boundAddress) sync=\(config.sync.rawValue) tls=\(config.tls != nil ? "on" : "off") freshness-days=\(config.freshnessDays) timezone=\(config.timeZone.identifier)")
         uv_run(loop, UV_RUN_DEFAULT)
         guard let why = failure.why else {
@@ -279,6 +284,7 @@ public final class Server {
     fileprivate func beginShutdown(because reason: String) {
         guard state == .running else { return }
         state = .draining
+        systemd.notify("STOPPING=1\nSTATUS=stopping: \(reason)")
         logger.info("\(reason): no longer accepting; answering \(connections.count) connection(s) and stopping")
         if let listener {
             UVHandles.close(listener)
@@ -292,6 +298,16 @@ public final class Server {
         graceTimer = timer
         for conn in Array(connections.values) { conn.beginShutdown() }
         if connections.isEmpty { finishShutdown() }
+    }
+
+    /// WATCHDOG=1 from the loop itself, every half of systemd's $WATCHDOG_USEC.
+    private func startWatchdog() {
+        guard let every = systemd.watchdogMillis else { return }
+        let timer = UVHandles.allocate(UV_TIMER)
+        uv_timer_init(loop, timer.assumingMemoryBound(to: uv_timer_t.self))
+        ora_handle(timer)!.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        uv_timer_start(timer.assumingMemoryBound(to: uv_timer_t.self), onWatchdog, every, every)
+        watchdogTimer = timer
     }
 
     fileprivate func graceExpired() {
@@ -310,6 +326,8 @@ public final class Server {
         delayTimer = nil
         if let sweepTimer { UVHandles.close(sweepTimer) }
         sweepTimer = nil
+        if let watchdogTimer { UVHandles.close(watchdogTimer) }
+        watchdogTimer = nil
         closeLoopHandles()
     }
 
@@ -354,6 +372,10 @@ private func onSyncFailure(_ async: UnsafeMutablePointer<uv_async_t>?) {
 
 func onDelayTimer(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
     server(UnsafeMutableRawPointer(timer)).deliverDelayed()
+}
+
+private func onWatchdog(_ timer: UnsafeMutablePointer<uv_timer_t>?) {
+    server(UnsafeMutableRawPointer(timer)).systemd.notify("WATCHDOG=1")
 }
 
 private func onGraceExpired(_ timer: UnsafeMutablePointer<uv_timer_t>?) {

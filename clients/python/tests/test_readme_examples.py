@@ -53,7 +53,7 @@ def test_every_ora_client_line_runs(workdir):
     assert "300001" not in (cwd / "october.csv").read_text() and "100231" in (cwd / "october.csv").read_text()
 
 
-@pytest.mark.skipif(not shutil.which("socat") and not os.environ.get("ORA_REQUIRE_SOCAT"), reason="socat is not installed")
+@pytest.mark.skipif(not shutil.which("socat") and not os.environ.get("ORA_REQUIRE_TOOLS"), reason="socat is not installed")
 def test_the_raw_socket_example(server):
     block = next(body for kind, body in BLOCKS if "socat" in body)
     command, expected = block.strip().splitlines()
