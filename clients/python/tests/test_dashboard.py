@@ -21,7 +21,7 @@ from ora_client import Client
 
 PACKAGE = os.path.abspath(os.path.join(HERE, ".."))
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
-PAGES = ["/", "/shipped", "/lots", "/weekly", "/inbox", "/ledger?sku=17612&lot=250300"]
+PAGES = ["/", "/shipped", "/lots", "/weekly", "/inbox", "/ledger?sku=17612&lot=250300", "/automation"]
 
 
 def free_port():
@@ -124,6 +124,45 @@ def test_unreachable_ora_is_503_and_recovers(dashboard, ora):
     ora.start()  # same database, same address
     status, body = get(dashboard + "/")
     assert status == 200 and 'id="units-today">10<' in body
+
+
+def test_workflows_health_and_probes(dashboard, ora):
+    with Client(ora.address) as c:
+        run_id = c.start_run("ora-daily-shipments")["runId"]
+        c.finish_run(run_id, 0, "398 created")
+        c.pause_workflows("migration", ["ora-upload-orders"])
+    status, body = get(dashboard + "/automation")
+    assert status == 200 and 'id="wf-ora-daily-shipments"' in body and "398 created" in body and "migration" in body
+    status, body = get(dashboard + "/api/automation_status")
+    by = {w["workflow"]: w for w in json.loads(body)}
+    assert status == 200 and by["ora-daily-shipments"]["status"] == "ok" and by["ora-daily-shipments"]["lastSuccess"]
+    assert by["ora-upload-orders"]["status"] == "paused" and len(by) == 10
+    assert get(dashboard + "/livez") == (200, "ok\n")
+    assert get(dashboard + "/readyz") == (200, "ready\n")
+    status, body = get(dashboard + "/api/health")
+    assert status == 200 and json.loads(body) == {"healthy": True, "problems": []}
+    # A workflow failing: /api/health says so (503), /readyz (ORA itself) is still ready.
+    with Client(ora.address) as c:
+        run_id = c.start_run("ora-status-sync")["runId"]
+        c.finish_run(run_id, 3, "ShipStation unreachable")
+    status, body = get(dashboard + "/api/health")
+    assert status == 503 and json.loads(body)["problems"][0]["key"] == "workflow:ora-status-sync:failing"
+    assert get(dashboard + "/readyz")[0] == 200
+    # A validate error: not ready, with the reason.
+    import sqlite3
+    ora.stop()
+    db = sqlite3.connect(ora.database)
+    db.execute("DROP INDEX shipped_orders_ship_date")
+    db.commit()
+    db.close()
+    ora.start()
+    status, body = get(dashboard + "/readyz")
+    assert status == 503 and "validate indexes" in body
+    ora.stop()
+    status, body = get(dashboard + "/readyz")
+    assert status == 503 and "ORA unreachable" in body
+    assert get(dashboard + "/livez")[0] == 200
+    assert get(dashboard + "/api/health")[0] == 503
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

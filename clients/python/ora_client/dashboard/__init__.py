@@ -2,8 +2,11 @@
 client), never the database file, and writes nothing.
 
 Pages: `/` (today), `/shipped?date=D&sku=S`, `/lots`, `/weekly`, `/inbox?status=S`,
-`/ledger?sku=S&lot=L`; the seed's JSON endpoints `/api/shipped_items`, `/api/lot_inventory` and
-`/api/dashboard_stats`. When ORA cannot be reached, every page answers 503 and recovers by itself.
+`/ledger?sku=S&lot=L`, `/automation` (the workflows' states); the seed's JSON endpoints
+`/api/shipped_items`, `/api/lot_inventory`, `/api/dashboard_stats` and `/api/automation_status`;
+`/api/health` (200 healthy, 503 not: a monitor's probe), `/livez` (200 while the dashboard runs)
+and `/readyz` (200 when ORA answers, replication is within --max-lag and validate has no error;
+503 with the reasons). When ORA cannot be reached, every page answers 503 and recovers by itself.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from flask import Flask, Response, jsonify, render_template_string, request
 
 from .. import weekly
 from ..client import Client, OraError, TransportError, types
+from ..workflows import health_check
 from . import templates
 
 #: A page's HTML and its HTTP status.
@@ -23,7 +27,7 @@ Page = tuple[str, int]
 
 
 def create_app(ora_address: str | None = None, token: str | None = None, timezone: str = "America/Los_Angeles",
-               tls: bool = False, cafile: str | None = None) -> Flask:
+               tls: bool = False, cafile: str | None = None, max_lag: int = 30) -> Flask:
     app = Flask(__name__)
     zone = zoneinfo.ZoneInfo(timezone)
 
@@ -146,5 +150,48 @@ def create_app(ora_address: str | None = None, token: str | None = None, timezon
                         "reorder_alerts": [{"sku": s["skuCode"], "remaining": s["remaining"], "reorder_point": s["reorderPoint"]}
                                            for s in inventory if s["belowReorderPoint"]],
                         "skus": counts["skus"], "lots": counts["lots"], "orders": counts["orders"], "items": counts["items"]})
+
+    @app.route("/automation")
+    def automation_page() -> Page:
+        with ora() as client:
+            status = client.automation_status()
+        return page("Workflows", templates.AUTOMATION, automation=status)
+
+    @app.route("/api/automation_status")
+    def api_automation_status() -> Response:
+        with ora() as client:
+            workflows = client.automation_status()["workflows"]
+        return jsonify([{"workflow": w["workflow"], "status": w["state"], "lastRun": w["lastRun"], "lastSuccess": w["lastSuccessAt"],
+                         "everyMinutes": w["everyMinutes"], "paused": w["paused"], "pausedReason": w["pausedReason"]} for w in workflows])
+
+    @app.route("/api/health")
+    def api_health() -> tuple[Response, int]:
+        try:
+            with ora() as client:
+                problems = health_check.ora_problems(client, max_lag)
+        except TransportError as e:
+            problems = [health_check.problem("ora:unreachable", f"ORA unreachable: {e.message}")]
+        return jsonify({"healthy": not problems, "problems": problems}), 200 if not problems else 503
+
+    @app.route("/livez")
+    def livez() -> tuple[str, int, dict[str, str]]:
+        return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.route("/readyz")
+    def readyz() -> tuple[str, int, dict[str, str]]:
+        reasons: list[str] = []
+        try:
+            with ora() as client:
+                replication = client.status().get("replication")
+                if isinstance(replication, dict):
+                    if not replication.get("running"):
+                        reasons.append("replication is not running")
+                    elif (replication.get("lagSeconds") or 0) > max_lag:
+                        reasons.append(f"replication is {replication['lagSeconds']} s behind")
+                reasons += [f"validate {c['name']}: {c['message']}" for c in client.validate()["checks"] if c["status"] == "error"]
+        except TransportError as e:
+            reasons.append(f"ORA unreachable: {e.message}")
+        text = "ready\n" if not reasons else "not ready:\n" + "".join(f"- {r}\n" for r in reasons)
+        return text, 200 if not reasons else 503, {"Content-Type": "text/plain; charset=utf-8"}
 
     return app

@@ -20,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_ora_options(p)
     cli.add_timezone_option(p)
     p.add_argument("--threads", type=int, default=4, help="request threads (default 4)")
+    p.add_argument("--max-lag", type=cli.int_in(1, 86_400), default=30, help="replication lag /readyz allows, seconds (default 30)")
     args = p.parse_args(argv)
     host, _, port = args.listen.rpartition(":")
     try:
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli.USAGE
     cli.setup_logging()
     address = resolve_address(args.ora)
-    app = create_app(address, token=token, timezone=args.timezone, tls=args.ora_tls, cafile=args.ora_ca)
+    app = create_app(address, token=token, timezone=args.timezone, tls=args.ora_tls, cafile=args.ora_ca, max_lag=args.max_lag)
     logging.getLogger("ora.dashboard").info("ora-dashboard serving http://%s:%s/ (ORA at %s)", host, port, address)
     waitress.serve(app, host=host.strip("[]"), port=int(port), threads=args.threads, ident="ora-dashboard")
     return 0

@@ -13,7 +13,7 @@ LAYOUT = """<!doctype html>
  .tiles{display:flex;gap:1em;flex-wrap:wrap} .tile{background:#fff;border:1px solid #ddd;padding:.8em 1.2em;min-width:10em}
  .tile b{display:block;font-size:1.8em} form{margin:.5em 0 1em}
 </style></head>
-<body><nav><a href="/">Today</a><a href="/shipped">Shipped</a><a href="/lots">Lots</a><a href="/weekly">Weekly</a><a href="/inbox">Inbox</a><a href="/ledger">Ledger</a></nav>
+<body><nav><a href="/">Today</a><a href="/shipped">Shipped</a><a href="/lots">Lots</a><a href="/weekly">Weekly</a><a href="/inbox">Inbox</a><a href="/ledger">Ledger</a><a href="/automation">Workflows</a></nav>
 <main><h1>{{ title }}</h1>{{ body|safe }}</main></body></html>"""
 
 TODAY = """
@@ -78,3 +78,12 @@ UNAVAILABLE = """<p class="bad">ORA is not reachable at {{ address }}: {{ reason
 <p>This page tries again by itself every 10 seconds and works again as soon as ORA is back.</p>"""
 
 ERROR = """<p class="bad">{{ message }}</p>"""
+
+AUTOMATION = """
+{% if automation.paused %}<p class="bad">Every workflow is paused since {{ automation.paused.since }}: {{ automation.paused.reason }}</p>{% endif %}
+<table><tr><th>workflow</th><th>state</th><th>last run</th><th>exit</th><th>summary</th><th>last success</th><th class="n">every (min)</th></tr>
+{% for w in automation.workflows %}<tr id="wf-{{ w.workflow }}"><td>{{ w.workflow }}</td>
+<td class="{{ 'ok' if w.state == 'ok' else ('warn' if w.state in ('attention', 'running', 'paused', 'never') else 'bad') }}">{{ w.state }}{% if w.paused %} ({{ w.pausedReason }}){% endif %}</td>
+<td>{{ w.lastRun.startedAt if w.lastRun else '-' }}</td><td>{{ w.lastRun.exitStatus if w.lastRun and w.lastRun.exitStatus is not none else '' }}</td>
+<td>{{ w.lastRun.summary if w.lastRun and w.lastRun.summary else '' }}</td><td>{{ w.lastSuccessAt or 'never' }}</td><td class="n">{{ w.everyMinutes }}</td></tr>{% endfor %}
+</table>"""
