@@ -4,6 +4,9 @@
 // pings, and systemd restarts the service). Without $NOTIFY_SOCKET every call does nothing.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct SystemdNotifier {
     private let address: [UInt8]?

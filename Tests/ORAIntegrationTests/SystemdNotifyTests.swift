@@ -1,5 +1,8 @@
 import Testing
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// sd_notify: with $NOTIFY_SOCKET the server says READY=1 once it serves, WATCHDOG=1 from the loop
 /// at half of $WATCHDOG_USEC, and STOPPING=1 when SIGTERM comes (deploy/systemd's Type=notify).
