@@ -3,10 +3,8 @@
 // and WATCHDOG=1 from the loop every half of $WATCHDOG_USEC (a loop that stops turning stops the
 // pings, and systemd restarts the service). Without $NOTIFY_SOCKET every call does nothing.
 
+import CLibUV  // <sys/socket.h> as Server+Listen sees it (SOCK_DGRAM, SOCK_CLOEXEC)
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct SystemdNotifier {
     private let address: [UInt8]?

@@ -1,8 +1,5 @@
 import Testing
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// sd_notify: with $NOTIFY_SOCKET the server says READY=1 once it serves, WATCHDOG=1 from the loop
 /// at half of $WATCHDOG_USEC, and STOPPING=1 when SIGTERM comes (deploy/systemd's Type=notify).
@@ -14,7 +11,7 @@ import Glibc
 
         init(dir: TempDir) {
             path = dir.path("notify.sock")
-            fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            fd = socket(AF_UNIX, 2 /* SOCK_DGRAM on Linux */, 0)
             var addr = sockaddr_un()
             addr.sun_family = sa_family_t(AF_UNIX)
             withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
