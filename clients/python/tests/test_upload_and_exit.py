@@ -188,7 +188,7 @@ def test_exit_statuses_for_cron(run, seeded, shipstation, tmp_path):
             fcntl.flock(held, fcntl.LOCK_EX)
             r = run("ora-cleanup", "--ora", "127.0.0.1:7420", "--json", creds=False)  # ...spelt out: the same lock
         assert r.returncode == 0 and json.loads(r.stdout)["skipped"] is True
-        assert common.lock_path("x", "localhost:7420") == common.lock_path("x", None)
+        assert common.lock_path("x", "localhost:7420") == common.lock_path("x", None) == common.lock_path("x", "127.1:7420")
     finally:
         del os.environ["ORA_LOCK_DIR"]
 

@@ -36,6 +36,10 @@ def lock_path(name: str, address: str | None) -> str:
         server = "unix:" + os.path.realpath(target)
     else:
         host = "127.0.0.1" if target[0].lower() == "localhost" else target[0].lower()
+        try:
+            host = socket.inet_ntoa(socket.inet_aton(host))  # 127.1, 0177.0.0.1 and 127.0.0.1 are one address
+        except OSError:
+            pass
         server = f"{host}:{target[1]}"
     digest = hashlib.sha256(server.encode()).hexdigest()[:16]
     return os.path.join(lock_dir(), f"{name}-{digest}.lock")
