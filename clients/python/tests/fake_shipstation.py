@@ -169,16 +169,12 @@ class FakeShipStation:
             headers, throttled = self.rate_headers()
             if throttled:
                 return self.answer(h, 429, {"Message": "Too Many Requests"}, headers)
-        if method == "GET" and url.path == "/shipments":
+        listing = {"/shipments": (self.matching_shipments, "shipments", "shipmentId"),
+                   "/orders": (self.matching_orders, "orders", "orderId")}.get(url.path)
+        if method == "GET" and listing:
+            matching, key, id_key = listing
             with self.lock:
-                body = self.page(self.matching_shipments(query), query, "shipments", "shipmentId")
-            self.answer(h, 200, body, headers)
-            if self.between_pages:
-                self.between_pages(url.path, query)
-            return
-        if method == "GET" and url.path == "/orders":
-            with self.lock:
-                body = self.page(self.matching_orders(query), query, "orders", "orderId")
+                body = self.page(matching(query), query, key, id_key)
             self.answer(h, 200, body, headers)
             if self.between_pages:
                 self.between_pages(url.path, query)

@@ -88,38 +88,24 @@ def test_iter_shipped_items_follows_cursor(seeded):
         assert len(lines) == 60 and len({l["id"] for l in lines}) == 60
 
 
-class BusyOra:
-    """A stand-in for ORA on a socket: answers `overloaded` to the first `busy` requests it
-    reads (shutting_down for the last of them), then a result."""
+def busy_ora(busy):
+    """A stand-in for ORA (ScriptedOra) that answers `overloaded` to the first `busy` requests it
+    reads (shutting_down for the last of them), then a result; `.seen` lists the methods read."""
+    import json
+    seen = []
 
-    def __init__(self, busy):
-        import socket
-        import threading
-        self.busy, self.seen = busy, []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self.serve, daemon=True).start()
+    def answer(request):
+        seen.append(request["method"])
+        if len(seen) <= busy:
+            code, reason = (-32012, "shutting_down") if len(seen) == busy else (-32011, "overloaded")
+            reply = {"jsonrpc": "2.0", "id": request["id"], "error": {"code": code, "message": reason, "data": {"reason": reason}}}
+        else:
+            reply = {"jsonrpc": "2.0", "id": request["id"], "result": {"ok": len(seen)}}
+        return (json.dumps(reply) + "\n").encode()
 
-    def serve(self):
-        import json
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            with conn, conn.makefile("rwb") as f:
-                for line in f:
-                    request = json.loads(line)
-                    self.seen.append(request["method"])
-                    if len(self.seen) <= self.busy:
-                        code, reason = (-32012, "shutting_down") if len(self.seen) == self.busy else (-32011, "overloaded")
-                        reply = {"jsonrpc": "2.0", "id": request["id"], "error": {"code": code, "message": reason, "data": {"reason": reason}}}
-                    else:
-                        reply = {"jsonrpc": "2.0", "id": request["id"], "result": {"ok": len(self.seen)}}
-                    f.write((json.dumps(reply) + "\n").encode())
-                    f.flush()
+    ora = ScriptedOra(answer)
+    ora.seen = seen
+    return ora
 
 
 def test_busy_answers_are_retried_then_give_up(monkeypatch):
@@ -128,11 +114,11 @@ def test_busy_answers_are_retried_then_give_up(monkeypatch):
     from ora_client.client import client as module
     pauses = []
     monkeypatch.setattr(module.time, "sleep", pauses.append)
-    ora = BusyOra(busy=3)
+    ora = busy_ora(3)
     with Client(ora.address) as c:
         assert c.call("removeShipment", {"orderNumber": "1"}) == {"ok": 4}
     assert ora.seen == ["removeShipment"] * 4 and pauses == list(module.BUSY_BACKOFF[:3])
-    always = BusyOra(busy=1000)
+    always = busy_ora(1000)
     with Client(always.address) as c, pytest.raises(TransportError, match="kept answering"):
         c.call("status")
     assert len(always.seen) == 1 + len(module.BUSY_BACKOFF)

@@ -182,12 +182,7 @@ def create_app(ora_address: str | None = None, token: str | None = None, timezon
         reasons: list[str] = []
         try:
             with ora() as client:
-                replication = client.status().get("replication")
-                if isinstance(replication, dict):
-                    if not replication.get("running"):
-                        reasons.append("replication is not running")
-                    elif (replication.get("lagSeconds") or 0) > max_lag:
-                        reasons.append(f"replication is {replication['lagSeconds']} s behind")
+                reasons += [p["text"] for p in health_check.replication_problems(client.status(), max_lag)]
                 reasons += [f"validate {c['name']}: {c['message']}" for c in client.validate()["checks"] if c["status"] == "error"]
         except TransportError as e:
             reasons.append(f"ORA unreachable: {e.message}")

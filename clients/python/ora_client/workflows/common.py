@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import cli
-from ..client import Client, ClientError, OraError, TransportError
+from ..client import Client, ClientError, JSONObject, OraError, TransportError
 from .lock import Lock, lock_dir
 from ..shipstation import ShipStation, ShipStationConfigError, ShipStationError, ShipStationUnavailable
 
@@ -58,16 +58,28 @@ def shipstation(args: argparse.Namespace) -> ShipStation:
 UNAUTHORIZED = -32010
 
 
+#: ORA calls sent in one pipeline at a time (a pipeline's requests are encoded before any is sent).
+CHUNK = 500
+
+
+def pipelined(ora: Client, calls: Sequence[tuple[str, JSONObject]], raise_errors: bool = False) -> list[Any]:
+    """Each call's result, in order, in pipelines of CHUNK calls; a refused call's entry is its
+    OraError (raised with raise_errors). A lost connection raises TransportError."""
+    results: list[Any] = []
+    for i in range(0, len(calls), CHUNK):
+        results += ora.call_many(calls[i:i + CHUNK], raise_errors=raise_errors)
+    return results
+
+
 def event_dates(ora: Client, numbers: Sequence[str], action: str, newest: bool = True) -> dict[str, datetime.date]:
     """{orderNumber: the date (UTC) of its newest, or first, `action` event} from the orders'
     histories, read in pipelined calls."""
     dates: dict[str, datetime.date] = {}
-    for i in range(0, len(numbers), 500):
-        chunk = numbers[i:i + 500]
-        for number, history in zip(chunk, ora.call_many([("orderHistory", {"orderNumber": n}) for n in chunk])):
-            found = [e["at"][:10] for e in history["events"] if e["action"] == action]
-            if found:
-                dates[number] = datetime.date.fromisoformat(max(found) if newest else min(found))
+    histories = pipelined(ora, [("orderHistory", {"orderNumber": n}) for n in numbers], raise_errors=True)
+    for number, history in zip(numbers, histories):
+        found = [e["at"][:10] for e in history["events"] if e["action"] == action]
+        if found:
+            dates[number] = datetime.date.fromisoformat(max(found) if newest else min(found))
     return dates
 
 

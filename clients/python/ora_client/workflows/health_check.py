@@ -69,18 +69,25 @@ def problem(key: str, text: str) -> dict[str, str]:
     return {"key": key, "text": text}
 
 
+def replication_problems(status: Any, max_lag: int) -> list[dict[str, str]]:
+    """What `status` says is wrong with replication (nothing when it is not configured)."""
+    replication = status.get("replication")
+    if not isinstance(replication, dict):
+        return []
+    if not replication.get("running"):
+        return [problem("replication:stopped", f"replication is not running: {replication.get('lastError') or 'stopped'}")]
+    if (replication.get("lagSeconds") or 0) > max_lag:
+        return [problem("replication:lag", f"replication is {replication['lagSeconds']} s behind (more than {max_lag} s)")]
+    return []
+
+
 def ora_problems(ora: Client, max_lag: int) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     for check in ora.validate()["checks"]:
         if check["status"] == "error" or (check["name"] in WARNINGS_THAT_COUNT and check["status"] != "ok"):
             found.append(problem(f"validate:{check['name']}", f"validate {check['name']}: {check['message']}"
                                  + (f" ({', '.join(map(str, check['samples'][:3]))})" if check["samples"] else "")))
-    replication = ora.status().get("replication")
-    if isinstance(replication, dict):
-        if not replication.get("running"):
-            found.append(problem("replication:stopped", f"replication is not running: {replication.get('lastError') or 'stopped'}"))
-        elif (replication.get("lagSeconds") or 0) > max_lag:
-            found.append(problem("replication:lag", f"replication is {replication['lagSeconds']} s behind (more than {max_lag} s)"))
+    found += replication_problems(ora.status(), max_lag)
     for w in ora.automation_status()["workflows"]:
         if w["state"] in ("failing", "late"):
             last = w["lastRun"]

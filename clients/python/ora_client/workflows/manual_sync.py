@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 
 from .. import cli
-from ..client import OraError
 from . import common, shipped
 
 
@@ -32,10 +31,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
     found, start = shipped.read_window(ss, first, args.lookback_days, end)
     numbers = sorted(found.numbers_on(first.isoformat(), end.isoformat()))
     with cli.ora_client(args) as ora:
-        known = shipped.pipelined(ora, [("listOrders", {"orderNumber": n, "limit": 1}) for n in numbers])
-        for r in known:
-            if isinstance(r, OraError):
-                raise r
+        known = common.pipelined(ora, [("listOrders", {"orderNumber": n, "limit": 1}) for n in numbers], raise_errors=True)
         manual = [n for n, r in zip(numbers, known) if not r["orders"]]
         found.complete(ss, ora, manual, start)
         done = shipped.settle(ora, found.orders, manual, "manual_sync", args.dry_run)

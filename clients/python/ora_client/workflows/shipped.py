@@ -24,12 +24,9 @@ from typing import Any
 from ..client import Client, JSONObject, OraError
 from ..shipstation import ShipStation
 from ..shipstation.types import Shipment
+from . import common
 
 log = logging.getLogger("ora.workflows")
-
-#: ORA calls sent down one connection at a time (each chunk is sent whole, then its replies read).
-CHUNK = 500
-
 
 def ship_day(s: Shipment) -> str:
     """A shipment's date: `shipDate`, a date or a date-time whose date part counts."""
@@ -135,23 +132,14 @@ def sku_key(text: str) -> tuple[str, str | None]:
 def held_orders(ora: Client, numbers: Sequence[str]) -> dict[str, tuple[str, Counter[tuple[str, str | None]]]]:
     """{orderNumber: (date, units by (SKU, lot))} for those ORA holds as shipped (pipelined reads)."""
     held: dict[str, tuple[str, Counter[tuple[str, str | None]]]] = {}
-    for i in range(0, len(numbers), CHUNK):
-        chunk = numbers[i:i + CHUNK]
-        for n, r in zip(chunk, ora.call_many([("shippedItems", {"orderNumber": n}) for n in chunk])):
-            if r["items"]:
-                units: Counter[tuple[str, str | None]] = Counter()
-                for line in r["items"]:
-                    units[(line["baseSku"], line["lotNumber"])] += line["quantity"]
-                held[n] = (r["items"][0]["shipDate"], units)
+    found = common.pipelined(ora, [("shippedItems", {"orderNumber": n}) for n in numbers], raise_errors=True)
+    for n, r in zip(numbers, found):
+        if r["items"]:
+            units: Counter[tuple[str, str | None]] = Counter()
+            for line in r["items"]:
+                units[(line["baseSku"], line["lotNumber"])] += line["quantity"]
+            held[n] = (r["items"][0]["shipDate"], units)
     return held
-
-
-def pipelined(ora: Client, calls: list[tuple[str, JSONObject]]) -> list[Any]:
-    """Each call's result or OraError, in order; a lost connection raises TransportError."""
-    results: list[Any] = []
-    for i in range(0, len(calls), CHUNK):
-        results += ora.call_many(calls[i:i + CHUNK], raise_errors=False)
-    return results
 
 
 @dataclass
@@ -188,7 +176,7 @@ def settle(ora: Client, orders: dict[str, ShippedOrder], numbers: Iterable[str],
             calls.append(("recordShipment", params))
     if dry_run:
         return done
-    for (_, params), result in zip(calls, pipelined(ora, calls)):
+    for (_, params), result in zip(calls, common.pipelined(ora, calls)):
         if isinstance(result, OraError) and result.code == -32022 and result.data.get("status") == "external":
             # Recorded as shipped without a label (by hand): a voided label says nothing against it.
             done.kept_external.append(params["orderNumber"])

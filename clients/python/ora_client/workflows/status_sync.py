@@ -95,7 +95,7 @@ def work(args: argparse.Namespace) -> common.Outcome:
                     recorded.append(number)
                     calls.append(("recordShipment", {"orderNumber": number, "shipDate": boxes.date, "items": boxes.items, "source": "status_sync"}))
             if not args.dry_run:
-                for (_, params), result in zip(calls, shipped.pipelined(ora, calls)):
+                for (_, params), result in zip(calls, common.pipelined(ora, calls)):
                     if isinstance(result, OraError):
                         problems.append({"orderNumber": params["orderNumber"], "reason": result.reason, "message": result.message})
                         for done in (recorded, external):

@@ -36,7 +36,7 @@ from .. import cli
 from ..client import Client, OraError, TransportError, types
 from ..shipstation import ShipStation, ShipStationConfigError, ShipStationError, ShipStationUnavailable
 from ..shipstation.types import Order
-from . import common, shipped
+from . import common
 
 log = logging.getLogger("ora.workflows")
 
@@ -112,11 +112,10 @@ class Upload:
         """Orders ORA has cancelled that ShipStation still holds open (a run died before it could
         cancel them there): sent again as cancelled, so ShipStation never ships them."""
         candidates = [o for o in open_orders if o.get("orderKey") and o["orderKey"] not in self.pending]
-        found = shipped.pipelined(self.ora, [("listOrders", {"orderNumber": o["orderKey"], "limit": 1}) for o in candidates])
+        found = common.pipelined(self.ora, [("listOrders", {"orderNumber": o["orderKey"], "limit": 1}) for o in candidates],
+                                 raise_errors=True)
         stale: list[dict[str, Any]] = []
         for o, r in zip(candidates, found):
-            if isinstance(r, OraError):
-                raise r
             if r["orders"] and r["orders"][0]["orderStatus"] == "cancelled":
                 stale.append(dict(o, orderStatus="cancelled"))
                 self.fates.setdefault(o["orderKey"], {"orderNumber": o["orderKey"], "fate": "not_reached"})
